@@ -1,0 +1,149 @@
+"""The registry's data types and the parameters that schedules share.
+
+A parameter with a given name means the same thing in every schedule that
+takes it, so it is defined once here and the explorer shows one widget for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal, TypeAlias
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+Value: TypeAlias = int | float | str
+Values: TypeAlias = float | NDArray[np.float64]
+Family: TypeAlias = Literal["weight", "lr"]
+
+
+@dataclass(frozen=True)
+class Param:
+    """One keyword parameter of a schedule, as the explorer and tests see it.
+
+    Attributes:
+      name: the keyword argument's name.
+      label: a short human label for a widget.
+      default: the value used when the argument is left out.
+      min: the smallest value the explorer offers (``None`` for choices).
+      max: the largest value the explorer offers (``None`` for choices).
+      description: what the parameter means, shown as help text.
+      type: ``int``, ``float`` or ``str`` (a choice among ``choices``).
+      step: the explorer's resolution for the value (1 for integers).
+      choices: the allowed values of a ``str`` parameter.
+
+    ``min`` and ``max`` bound what a visitor of the explorer can ask for, and what
+    the property tests cover. The schedule functions themselves accept any value
+    that satisfies the schedule's validity rules (see each docstring).
+    """
+
+    name: str
+    label: str
+    default: Value
+    min: int | float | None
+    max: int | float | None
+    description: str
+    type: type[int] | type[float] | type[str] = float
+    step: float = 1.0
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A registered schedule: its function and everything needed to show it."""
+
+    name: str
+    label: str
+    family: Family
+    formula: str
+    function: Callable[..., Values]
+    params: tuple[Param, ...]
+    description: str
+
+    def defaults(self) -> dict[str, Value]:
+        """Returns ``{param name: default}`` for every parameter."""
+        return {p.name: p.default for p in self.params}
+
+    def __call__(self, steps: ArrayLike, **params: Value) -> Values:
+        return self.function(steps, **params)
+
+
+MAX_TOTAL_STEPS = 10**9
+
+TOTAL_STEPS = Param(
+    "total_steps",
+    "Total steps",
+    100,
+    1,
+    MAX_TOTAL_STEPS,
+    "Length of the schedule T. Steps past T hold the value at T.",
+    int,
+)
+MAX_WEIGHT = Param(
+    "max_weight", "Max weight", 1.0, 0.0, 10.0, "The weight w that a ramp reaches at T.", step=0.01
+)
+POWER_FACTOR = Param(
+    "power_factor",
+    "Power factor",
+    2.0,
+    0.1,
+    10.0,
+    "Exponent a: above 1 the ramp starts slowly, below 1 it starts quickly.",
+    step=0.1,
+)
+WARMUP_STEPS = Param(
+    "warmup_steps",
+    "Warmup steps",
+    10,
+    0,
+    MAX_TOTAL_STEPS - 1,
+    "Length W of the linear warmup; 0 means no warmup. Must be below total steps.",
+    int,
+)
+_LR_STEP = 1e-5
+INIT_LR = Param(
+    "init_lr",
+    "Init learning rate",
+    0.1,
+    0.0,
+    1.0,
+    "Peak learning rate, reached at the end of the warmup.",
+    step=_LR_STEP,
+)
+WARMUP_LR = Param(
+    "warmup_lr",
+    "Warmup learning rate",
+    0.0,
+    0.0,
+    1.0,
+    "Learning rate at step 0, where the linear warmup starts.",
+    step=_LR_STEP,
+)
+MIN_LR = Param(
+    "min_lr",
+    "Min learning rate",
+    0.0,
+    0.0,
+    1.0,
+    "Floor of the cosine decay; at most the init learning rate.",
+    step=_LR_STEP,
+)
+CYCLE_STEPS = Param(
+    "cycle_steps",
+    "Cycle steps",
+    25,
+    1,
+    MAX_TOTAL_STEPS,
+    "Length of the first cosine cycle before a warm restart (T_0 in PyTorch).",
+    int,
+)
+CYCLE_MULT = Param(
+    "cycle_mult",
+    "Cycle multiplier",
+    1,
+    1,
+    10,
+    "Each cycle is this many times longer than the one before (T_mult in PyTorch).",
+    int,
+)

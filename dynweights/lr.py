@@ -1,0 +1,262 @@
+"""Learning-rate schedules: cosine decay with warmup, annealing and restarts.
+
+Every schedule here is built from two pieces, as optax builds its own: a
+linear piece and a cosine-decay piece, each evaluated on its own local step,
+joined at a boundary. Steps past ``total_steps`` hold the value at
+``total_steps`` (PyTorch's cosine would rise again; ours does not).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from dynweights._checks import as_steps, check_int, check_real, finish
+from dynweights._spec import (
+    CYCLE_MULT,
+    CYCLE_STEPS,
+    INIT_LR,
+    MIN_LR,
+    TOTAL_STEPS,
+    WARMUP_LR,
+    WARMUP_STEPS,
+    Schedule,
+    Values,
+)
+
+Piece = Callable[[NDArray[np.float64]], NDArray[np.float64]]
+
+
+def _linear_piece(start: float, end: float, length: float) -> Piece:
+    """``start`` at local step 0 to ``end`` at ``length``."""
+    return lambda t: start + (end - start) * (t / length)
+
+
+def _cosine_piece(peak: float, floor: float, length: float | NDArray[np.float64]) -> Piece:
+    """Half a cosine from ``peak`` at local step 0 to ``floor`` at ``length``."""
+    # (1 + cos) / 2 first keeps the product finite for any finite rates, and
+    # halving is exact, so this equals PyTorch's ``(peak - floor) * (1 + cos) / 2``.
+    return lambda t: floor + (peak - floor) * ((1 + np.cos(np.pi * t / length)) / 2)
+
+
+def _join(
+    t: NDArray[np.float64], boundary: float, before: Piece, after: Piece
+) -> NDArray[np.float64]:
+    """``before(t)`` for ``t < boundary``, else ``after(t - boundary)``."""
+    if boundary == 0:
+        return after(t)
+    return np.where(t < boundary, before(t), after(t - boundary))
+
+
+def _lr_args(total_steps: object, init_lr: object, min_lr: object) -> tuple[int, float, float]:
+    total = check_int("total_steps", total_steps, 1)
+    peak = check_real("init_lr", init_lr, 0.0)
+    floor = check_real("min_lr", min_lr, 0.0, peak, rule=f"in [0, init_lr] = [0, {peak:g}]")
+    return total, peak, floor
+
+
+def cosine_with_linear_warmup(
+    steps: ArrayLike,
+    *,
+    total_steps: int = 100,
+    warmup_steps: int = 10,
+    init_lr: float = 0.1,
+    warmup_lr: float = 0.0,
+    min_lr: float = 0.0,
+) -> Values:
+    r"""Linear warmup, then cosine decay to a floor (TensorFlow TPU's schedule).
+
+    .. math::
+
+        \eta_t = \begin{cases}
+          \eta_w + (\eta_0 - \eta_w)\,\frac{t}{W} & t < W \\
+          \eta_{min} + (\eta_0 - \eta_{min})\,\frac{1 + \cos(\pi (t - W) / (T - W))}{2} & t \ge W
+        \end{cases}
+
+    where :math:`\eta_w` is ``warmup_lr``, :math:`\eta_0` is ``init_lr``,
+    :math:`\eta_{min}` is ``min_lr``, :math:`W` is ``warmup_steps`` and
+    :math:`T` is ``total_steps``.
+
+    With ``min_lr=0`` this is ``cosine_learning_rate_with_linear_warmup`` of the
+    TensorFlow TPU repository, except that ``warmup_steps=0`` means no warmup
+    instead of a division by zero. It equals Hugging Face's
+    ``get_cosine_schedule_with_warmup`` (``warmup_lr=0``, ``min_lr=0``),
+    ``get_cosine_with_min_lr_schedule_with_warmup`` (``warmup_lr=0``) and optax's
+    ``warmup_cosine_decay_schedule(init_value=warmup_lr, peak_value=init_lr,
+    warmup_steps=W, decay_steps=T, end_value=min_lr)``.
+
+    Args:
+      steps: a step or an array of steps, each ``>= 0``; floats are allowed and
+        steps past ``total_steps`` hold ``min_lr``.
+      total_steps: ``T``, where the decay reaches ``min_lr``; ``>= 1``.
+      warmup_steps: ``W`` in ``[0, total_steps)``; 0 means no warmup.
+      init_lr: the peak learning rate at the end of the warmup, ``>= 0``.
+      warmup_lr: the learning rate at step 0, ``>= 0``. It may exceed
+        ``init_lr``, in which case the warmup ramps down.
+      min_lr: the floor in ``[0, init_lr]``.
+
+    Returns:
+      A float for a scalar step, else a float64 array of the steps' shape.
+
+    Raises:
+      ValueError: naming the first parameter out of its range.
+
+    >>> cosine_with_linear_warmup([0, 5, 10, 55, 100], total_steps=100, warmup_steps=10)
+    array([0.  , 0.05, 0.1 , 0.05, 0.  ])
+    """
+    total, peak, floor = _lr_args(total_steps, init_lr, min_lr)
+    warmup = check_int(
+        "warmup_steps",
+        warmup_steps,
+        0,
+        total - 1,
+        rule=f"in [0, total_steps) = [0, {total})",
+    )
+    start = check_real("warmup_lr", warmup_lr, 0.0)
+    t = as_steps(steps, total)
+    rise = _linear_piece(start, peak, warmup)
+    decay = _cosine_piece(peak, floor, total - warmup)
+    return finish(_join(t, warmup, rise, decay))
+
+
+def cosine_annealing(
+    steps: ArrayLike, *, total_steps: int = 100, init_lr: float = 0.1, min_lr: float = 0.0
+) -> Values:
+    r"""Cosine annealing from ``init_lr`` down to ``min_lr`` (SGDR without restarts).
+
+    .. math:: \eta_t = \eta_{min} + (\eta_0 - \eta_{min})\,\frac{1 + \cos(\pi t / T)}{2}
+
+    where :math:`\eta_0` is ``init_lr``, :math:`\eta_{min}` is ``min_lr`` and
+    :math:`T` is ``total_steps``.
+
+    Identical to ``torch.optim.lr_scheduler.CosineAnnealingLR(T_max=T,
+    eta_min=min_lr)`` for ``t <= T``; after ``T`` it holds ``min_lr`` where
+    PyTorch's would rise again. The final value is ``min_lr``, not half of
+    ``init_lr`` (a claim of one source page); halfway it is the mean of the two.
+
+    Args:
+      steps: a step or an array of steps, each ``>= 0``; steps past
+        ``total_steps`` hold ``min_lr``.
+      total_steps: ``T``, where the schedule reaches ``min_lr``; ``>= 1``.
+      init_lr: the learning rate at step 0, ``>= 0``.
+      min_lr: the floor in ``[0, init_lr]``.
+
+    Returns:
+      A float for a scalar step, else a float64 array of the steps' shape.
+
+    Raises:
+      ValueError: naming the first parameter out of its range.
+
+    >>> cosine_annealing(50, total_steps=100, init_lr=0.1)
+    0.05
+    """
+    total, peak, floor = _lr_args(total_steps, init_lr, min_lr)
+    return finish(_cosine_piece(peak, floor, total)(as_steps(steps, total)))
+
+
+def _cycle_starts(n: NDArray[np.float64], cycle: int, mult: int) -> NDArray[np.float64]:
+    """First step of cycle ``n`` (0-based): ``C (m^n - 1) / (m - 1)``, exact in float64."""
+    return cycle * (np.power(float(mult), n) - 1) / (mult - 1)
+
+
+def cosine_warm_restarts(
+    steps: ArrayLike,
+    *,
+    total_steps: int = 100,
+    init_lr: float = 0.1,
+    min_lr: float = 0.0,
+    cycle_steps: int = 25,
+    cycle_mult: int = 1,
+) -> Values:
+    r"""Cosine annealing with warm restarts (SGDR, Loshchilov & Hutter 2017).
+
+    .. math::
+
+        \eta_t = \eta_{min} + (\eta_0 - \eta_{min})\,\frac{1 + \cos(\pi t_{cur} / T_i)}{2},
+        \qquad T_i = C\,m^i,\quad t_{cur} = t - C\,\frac{m^i - 1}{m - 1}
+
+    where cycle :math:`i` is the one containing step :math:`t`
+    (:math:`t_{cur} = t \bmod C` when :math:`m = 1`), :math:`\eta_0` is
+    ``init_lr``, :math:`\eta_{min}` is ``min_lr``, :math:`C` is ``cycle_steps``
+    and :math:`m` is ``cycle_mult``.
+
+    Identical to ``torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(T_0=C,
+    T_mult=m, eta_min=min_lr)`` at every integer step up to ``total_steps``,
+    after which the value at ``total_steps`` holds. The cycle index comes from a
+    closed-form logarithm, corrected by one where rounding misplaces it, so the
+    whole array is evaluated without a Python loop.
+
+    Args:
+      steps: a step or an array of steps, each ``>= 0``; steps past
+        ``total_steps`` hold the value at ``total_steps``.
+      total_steps: ``T``, the length of the run; ``>= 1``.
+      init_lr: the learning rate at each restart, ``>= 0``.
+      min_lr: the floor in ``[0, init_lr]``.
+      cycle_steps: ``C``, the length of the first cycle, an integer ``>= 1``.
+      cycle_mult: ``m``, how many times longer each cycle is than the one
+        before, an integer ``>= 1``.
+
+    Returns:
+      A float for a scalar step, else a float64 array of the steps' shape.
+
+    Raises:
+      ValueError: naming the first parameter out of its range.
+
+    >>> cosine_warm_restarts([0, 5, 10, 20, 30], total_steps=100, cycle_steps=10, cycle_mult=2)
+    array([0.1 , 0.05, 0.1 , 0.05, 0.1 ])
+    """
+    total, peak, floor = _lr_args(total_steps, init_lr, min_lr)
+    cycle = check_int("cycle_steps", cycle_steps, 1)
+    mult = check_int("cycle_mult", cycle_mult, 1)
+    t = as_steps(steps, total)
+    if mult == 1:
+        start = np.floor(t / cycle) * cycle
+        length: float | NDArray[np.float64] = float(cycle)
+    else:
+        n = np.floor(np.log1p(t * (mult - 1) / cycle) / np.log(mult))
+        # The logarithm can land one cycle off next to a restart; fix it up.
+        n -= t < _cycle_starts(n, cycle, mult)
+        n += t >= _cycle_starts(n + 1, cycle, mult)
+        start = _cycle_starts(n, cycle, mult)
+        length = cycle * np.power(float(mult), n)
+    return finish(_cosine_piece(peak, floor, length)(t - start))
+
+
+_LR = (TOTAL_STEPS, INIT_LR, MIN_LR)
+
+SPECS = (
+    Schedule(
+        "cosine_with_linear_warmup",
+        "Cosine with linear warmup",
+        "lr",
+        r"\eta_t = \begin{cases} \eta_w + (\eta_0 - \eta_w)\,\frac{t}{W} & t < W \\ "
+        r"\eta_{min} + (\eta_0 - \eta_{min})\,\frac{1 + \cos(\pi (t - W) / (T - W))}{2}"
+        r" & t \ge W \end{cases}",
+        cosine_with_linear_warmup,
+        (TOTAL_STEPS, WARMUP_STEPS, INIT_LR, WARMUP_LR, MIN_LR),
+        "Linear warmup from warmup_lr to init_lr over warmup_steps, then a cosine "
+        "decay to min_lr at total_steps (TensorFlow TPU; Hugging Face; optax).",
+    ),
+    Schedule(
+        "cosine_annealing",
+        "Cosine annealing",
+        "lr",
+        r"\eta_t = \eta_{min} + (\eta_0 - \eta_{min})\,\frac{1 + \cos(\pi t / T)}{2}",
+        cosine_annealing,
+        _LR,
+        "Cosine decay from init_lr to min_lr at total_steps (PyTorch CosineAnnealingLR).",
+    ),
+    Schedule(
+        "cosine_warm_restarts",
+        "Cosine warm restarts",
+        "lr",
+        r"\eta_t = \eta_{min} + (\eta_0 - \eta_{min})\,\frac{1 + \cos(\pi t_{cur} / T_i)}{2},"
+        r"\ T_i = C m^i",
+        cosine_warm_restarts,
+        (*_LR, CYCLE_STEPS, CYCLE_MULT),
+        "SGDR: cosine cycles from init_lr to min_lr, restarting every cycle_steps, each "
+        "cycle cycle_mult times longer (PyTorch CosineAnnealingWarmRestarts).",
+    ),
+)
