@@ -14,9 +14,12 @@ array of steps gives a float64 array of the same shape, and steps past
 from dynweights._registry import SCHEDULES, evaluate, get_schedule
 from dynweights._spec import MAX_TOTAL_STEPS, Param, Schedule
 from dynweights.lr import cosine_annealing, cosine_warm_restarts, cosine_with_linear_warmup
+from dynweights.sampling import DEFAULT_POINTS, MAX_POINTS, plot_steps
 from dynweights.weights import cosine, exponential, linear, power
 
 __all__ = [
+    "DEFAULT_POINTS",
+    "MAX_POINTS",
     "MAX_TOTAL_STEPS",
     "SCHEDULES",
     "Param",
@@ -29,5 +32,6 @@ __all__ = [
     "exponential",
     "get_schedule",
     "linear",
+    "plot_steps",
     "power",
 ]

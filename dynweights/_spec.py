@@ -6,7 +6,7 @@ takes it, so it is defined once here and the explorer shows one widget for it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal, TypeAlias
 
@@ -16,6 +16,7 @@ from numpy.typing import ArrayLike, NDArray
 Value: TypeAlias = int | float | str
 Values: TypeAlias = float | NDArray[np.float64]
 Family: TypeAlias = Literal["weight", "lr"]
+Breakpoints: TypeAlias = Callable[[Mapping[str, Value], int], NDArray[np.int64]]
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,9 @@ class Schedule:
     function: Callable[..., Values]
     params: tuple[Param, ...]
     description: str
+    breakpoints: Breakpoints | None = None
+    """Steps where the curve has a kink or jump, given checked parameters and
+    a limit on how many to return (evenly thinned beyond it)."""
 
     def defaults(self) -> dict[str, Value]:
         """Returns ``{param name: default}`` for every parameter."""

@@ -8,7 +8,7 @@ joined at a boundary. Steps past ``total_steps`` hold the value at
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -23,6 +23,7 @@ from dynweights._spec import (
     WARMUP_LR,
     WARMUP_STEPS,
     Schedule,
+    Value,
     Values,
 )
 
@@ -224,6 +225,26 @@ def cosine_warm_restarts(
     return finish(_cosine_piece(peak, floor, length)(t - start))
 
 
+def _warmup_end(params: Mapping[str, Value], limit: int) -> NDArray[np.int64]:
+    return np.array([params["warmup_steps"]], dtype=np.int64)
+
+
+def _restarts(params: Mapping[str, Value], limit: int) -> NDArray[np.int64]:
+    """The restart steps up to ``total_steps``, evenly thinned to ``limit``."""
+    total, cycle, mult = (int(params[k]) for k in ("total_steps", "cycle_steps", "cycle_mult"))
+    if mult == 1:
+        count = total // cycle
+        picks = np.arange(1, count + 1) if count <= limit else np.linspace(1, count, limit)
+        return np.unique(np.rint(picks).astype(np.int64)) * cycle
+    # Geometric cycles: at most log2(2**53) of them, so a loop over cycles is cheap.
+    starts: list[int] = []
+    start, length = cycle, cycle * mult
+    while start <= total:
+        starts.append(start)
+        start, length = start + length, length * mult
+    return np.array(starts[:limit], dtype=np.int64)
+
+
 _LR = (TOTAL_STEPS, INIT_LR, MIN_LR)
 
 SPECS = (
@@ -238,6 +259,7 @@ SPECS = (
         (TOTAL_STEPS, WARMUP_STEPS, INIT_LR, WARMUP_LR, MIN_LR),
         "Linear warmup from warmup_lr to init_lr over warmup_steps, then a cosine "
         "decay to min_lr at total_steps (TensorFlow TPU; Hugging Face; optax).",
+        _warmup_end,
     ),
     Schedule(
         "cosine_annealing",
@@ -258,5 +280,6 @@ SPECS = (
         (*_LR, CYCLE_STEPS, CYCLE_MULT),
         "SGDR: cosine cycles from init_lr to min_lr, restarting every cycle_steps, each "
         "cycle cycle_mult times longer (PyTorch CosineAnnealingWarmRestarts).",
+        _restarts,
     ),
 )
