@@ -96,23 +96,37 @@ def check_choice(name: str, value: object, choices: tuple[str, ...]) -> str:
 def as_steps(steps: ArrayLike, total_steps: int) -> NDArray[np.float64]:
     """Converts steps once to float64 and holds every step past ``total_steps``.
 
-    Negative, NaN and infinite steps are rejected. No copy is made of a float64
-    array beyond the clipped result.
+    Negative, NaN and infinite steps are rejected. A scalar becomes a
+    one-element array: numpy computes on scalars with other routines than on
+    arrays (``pow`` differs in the last ulp), and a scalar step must give
+    exactly the value an array gives. No copy is made of a float64 array unless
+    a step lies past ``total_steps``.
     """
+    rule = "a number or an array of numbers"
     try:
-        t = np.asarray(steps, dtype=np.float64)
+        raw = np.asarray(steps)
     except (TypeError, ValueError, OverflowError):
-        fail("steps", "a number or an array of numbers", steps)
-    if t.size:
-        # Two reductions instead of isfinite masks: min is NaN if any NaN.
-        low, high = t.min(), t.max()
-        if not low >= 0:
-            fail("steps", "finite and >= 0", low)
-        if not math.isfinite(high):
-            fail("steps", "finite and >= 0", high)
-    return np.minimum(t, float(total_steps))
+        fail("steps", rule, steps)
+    # Only integers and floats: no strings, bools or complex numbers cast silently.
+    if raw.dtype.kind not in "iuf":
+        fail("steps", rule, steps)
+    t = raw.astype(np.float64, copy=False)
+    if t.ndim == 0:
+        t = t.reshape(1)
+    if not t.size:
+        return t
+    # Two reductions instead of isfinite masks: min is NaN if any step is NaN.
+    low, high = t.min(), t.max()
+    if not low >= 0:
+        fail("steps", "finite and >= 0", low)
+    if not math.isfinite(high):
+        fail("steps", "finite and >= 0", high)
+    # Holding is a clip; skipping it when no step is past T saves a full copy.
+    return np.minimum(t, float(total_steps)) if high > total_steps else t
 
 
-def finish(out: NDArray[np.float64]) -> float | NDArray[np.float64]:
-    """Scalar in, Python float out; array in, the float64 array out."""
-    return float(out) if out.ndim == 0 else out
+def finish(out: NDArray[np.float64], steps: ArrayLike) -> float | NDArray[np.float64]:
+    """Scalar step in, Python float out; array in, the float64 array out."""
+    if isinstance(steps, numbers.Real) or getattr(steps, "ndim", None) == 0:
+        return float(out[0])
+    return out

@@ -32,14 +32,20 @@ Piece = Callable[[NDArray[np.float64]], NDArray[np.float64]]
 
 def _linear_piece(start: float, end: float, length: float) -> Piece:
     """``start`` at local step 0 to ``end`` at ``length``."""
-    return lambda t: start + (end - start) * (t / length)
+    # start + (end - start) * 1 can round one ulp past ``end``; never leave the segment.
+    bound = np.minimum if end >= start else np.maximum
+    return lambda t: bound(start + (end - start) * (t / length), end)
 
 
 def _cosine_piece(peak: float, floor: float, length: float | NDArray[np.float64]) -> Piece:
     """Half a cosine from ``peak`` at local step 0 to ``floor`` at ``length``."""
     # (1 + cos) / 2 first keeps the product finite for any finite rates, and
-    # halving is exact, so this equals PyTorch's ``(peak - floor) * (1 + cos) / 2``.
-    return lambda t: floor + (peak - floor) * ((1 + np.cos(np.pi * t / length)) / 2)
+    # halving is exact, so this equals PyTorch's ``(peak - floor) * (1 + cos) / 2``,
+    # except that the minimum keeps ``floor + (peak - floor)`` from rounding one
+    # ulp above ``peak`` (0.001 + 0.009 is 0.010000000000000002), as PyTorch's does.
+    return lambda t: np.minimum(
+        floor + (peak - floor) * ((1 + np.cos(np.pi * t / length)) / 2), peak
+    )
 
 
 def _join(
@@ -119,7 +125,7 @@ def cosine_with_linear_warmup(
     t = as_steps(steps, total)
     rise = _linear_piece(start, peak, warmup)
     decay = _cosine_piece(peak, floor, total - warmup)
-    return finish(_join(t, warmup, rise, decay))
+    return finish(_join(t, warmup, rise, decay), steps)
 
 
 def cosine_annealing(
@@ -154,12 +160,7 @@ def cosine_annealing(
     0.05
     """
     total, peak, floor = _lr_args(total_steps, init_lr, min_lr)
-    return finish(_cosine_piece(peak, floor, total)(as_steps(steps, total)))
-
-
-def _cycle_starts(n: NDArray[np.float64], cycle: int, mult: int) -> NDArray[np.float64]:
-    """First step of cycle ``n`` (0-based): ``C (m^n - 1) / (m - 1)``, exact in float64."""
-    return cycle * (np.power(float(mult), n) - 1) / (mult - 1)
+    return finish(_cosine_piece(peak, floor, total)(as_steps(steps, total)), steps)
 
 
 def cosine_warm_restarts(
@@ -216,13 +217,17 @@ def cosine_warm_restarts(
         start = np.floor(t / cycle) * cycle
         length: float | NDArray[np.float64] = float(cycle)
     else:
-        n = np.floor(np.log1p(t * (mult - 1) / cycle) / np.log(mult))
-        # The logarithm can land one cycle off next to a restart; fix it up.
-        n -= t < _cycle_starts(n, cycle, mult)
-        n += t >= _cycle_starts(n + 1, cycle, mult)
-        start = _cycle_starts(n, cycle, mult)
-        length = cycle * np.power(float(mult), n)
-    return finish(_cosine_piece(peak, floor, length)(t - start))
+        # Cycle i starts at C (m^i - 1) / (m - 1): invert that with a logarithm.
+        i = np.floor(np.log1p(t * (mult - 1) / cycle) / np.log(mult))
+        start = cycle * (np.power(float(mult), i) - 1) / (mult - 1)
+        # Rounding can put i one cycle off next to a restart. The neighbours'
+        # starts follow exactly from start_{i+1} = m start_i + C (integers below
+        # 2**53 are exact in float64), so fix it up without another power.
+        start = np.where(t < start, (start - cycle) / mult, start)
+        following = start * mult + cycle
+        start = np.where(t >= following, following, start)
+        length = start * (mult - 1) + cycle
+    return finish(_cosine_piece(peak, floor, length)(t - start), steps)
 
 
 def _warmup_end(params: Mapping[str, Value], limit: int) -> NDArray[np.int64]:

@@ -46,7 +46,7 @@ def linear(steps: ArrayLike, *, total_steps: int = 100, max_weight: float = 1.0)
     0.5
     """
     t, total, w = _ramp_args(steps, total_steps, max_weight)
-    return finish(w * (t / total))
+    return finish(w * (t / total), steps)
 
 
 def cosine(steps: ArrayLike, *, total_steps: int = 100, max_weight: float = 1.0) -> Values:
@@ -72,7 +72,7 @@ def cosine(steps: ArrayLike, *, total_steps: int = 100, max_weight: float = 1.0)
     0.49999999999999994
     """
     t, total, w = _ramp_args(steps, total_steps, max_weight)
-    return finish(w / 2 * (1 - np.cos(np.pi * t / total)))
+    return finish(w / 2 * (1 - np.cos(np.pi * t / total)), steps)
 
 
 def power(
@@ -103,7 +103,7 @@ def power(
     """
     t, total, w = _ramp_args(steps, total_steps, max_weight)
     a = check_real("power_factor", power_factor, 0.0, low_open=True)
-    return finish(w * ((t / total) ** a))
+    return finish(w * ((t / total) ** a), steps)
 
 
 def exponential(steps: ArrayLike, *, total_steps: int = 100, max_weight: float = 1.0) -> Values:
@@ -132,7 +132,7 @@ def exponential(steps: ArrayLike, *, total_steps: int = 100, max_weight: float =
     0.981684
     """
     t, total, w = _ramp_args(steps, total_steps, max_weight)
-    return finish(w * (1 - np.exp(-t / (total / 4))))
+    return finish(w * (1 - np.exp(-t / (total / 4))), steps)
 
 
 _RAMP = (TOTAL_STEPS, MAX_WEIGHT)
