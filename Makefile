@@ -1,0 +1,48 @@
+# Everything runs from the repo's own virtualenv. The stamp files re-run pip
+# when a requirements file changes.
+
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DELETE_ON_ERROR:
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# A plain assignment, not `export VAR=$$(...)`, so a failing script stops the recipe.
+FIND_CHROMIUM := CHROMIUM_PATH="$$(bash tools/ensure_chromium.sh)" && export CHROMIUM_PATH
+
+.PHONY: run test lint bench screenshot clean
+
+run: $(VENV)/.stamp-app
+	$(BIN)/streamlit run app.py
+
+lint: $(VENV)/.stamp-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy --strict dynweights explorer app.py
+	$(BIN)/hadolint Dockerfile
+
+test: lint
+	$(FIND_CHROMIUM) && $(BIN)/python -m pytest
+
+bench: $(VENV)/.stamp-dev
+	$(BIN)/python benchmarks/bench.py
+
+screenshot: $(VENV)/.stamp-dev
+	$(FIND_CHROMIUM) && $(BIN)/python tests/browser/screenshot.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.stamp-app: requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install -r requirements.txt
+	touch $@
+
+# requirements-dev.txt includes requirements.txt, hence the app stamp first.
+$(VENV)/.stamp-dev: requirements-dev.txt $(VENV)/.stamp-app
+	$(BIN)/python -m pip install -r requirements-dev.txt
+	touch $@
