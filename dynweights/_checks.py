@@ -118,9 +118,9 @@ def as_steps(steps: ArrayLike, total_steps: int) -> NDArray[np.float64]:
     # Two reductions instead of isfinite masks: min is NaN if any step is NaN.
     low, high = t.min(), t.max()
     if not low >= 0:
-        fail("steps", "finite and >= 0", low)
+        fail("steps", "finite and >= 0", float(low))
     if not math.isfinite(high):
-        fail("steps", "finite and >= 0", high)
+        fail("steps", "finite and >= 0", float(high))
     # Holding is a clip; skipping it when no step is past T saves a full copy.
     return np.minimum(t, float(total_steps)) if high > total_steps else t
 
