@@ -49,7 +49,14 @@ def param_widget(param: dynweights.Param) -> model.Value:
     key, hint = param.name, param.description
     if param.type is str:
         return str(
-            st.selectbox(param.label, param.choices, key=key, help=hint, bind="query-params")
+            st.selectbox(
+                param.label,
+                param.choices,
+                index=param.choices.index(str(param.default)),
+                key=key,
+                help=hint,
+                bind="query-params",
+            )
         )
     low, high = model.bounds(param)
     if param.type is int and high - low > model.WIDE_RANGE:
@@ -184,7 +191,7 @@ col_csv.download_button(
 )
 col_json.download_button(
     "Download JSON",
-    data=lambda: downloads.config_json(values, visible, dict(share_query)),
+    data=lambda: downloads.config_json(values, visible, share_query),
     file_name=f"dynweights-T{total_steps}-config.json",
     mime="application/json",
     on_click="ignore",

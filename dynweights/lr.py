@@ -54,7 +54,11 @@ def _join(
     """``before(t)`` for ``t < boundary``, else ``after(t - boundary)``."""
     if boundary == 0:
         return after(t)
-    return np.where(t < boundary, before(t), after(t - boundary))
+    # Each piece sees only local steps of its own domain: no 0 / 0 before a piece
+    # starts, and no overflow past the end of one for rates near the float maximum.
+    return np.where(
+        t < boundary, before(np.minimum(t, boundary)), after(np.maximum(t - boundary, 0.0))
+    )
 
 
 def _lr_args(total_steps: object, init_lr: object, min_lr: object) -> tuple[int, float, float]:

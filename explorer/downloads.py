@@ -43,9 +43,14 @@ def csv_text(curves: Sequence[Curve], steps: NDArray[np.int64]) -> str:
 
 
 def config_json(
-    values: Mapping[str, Value], visible: Mapping[str, Sequence[str]], query: Mapping[str, str]
+    values: Mapping[str, Value],
+    visible: Mapping[str, Sequence[str]],
+    query: Sequence[tuple[str, str]],
 ) -> str:
-    """The whole view: every parameter, the visible curves and the share query."""
+    """The whole view: every parameter, the visible curves and the share query.
+
+    ``query`` is a list of pairs, not a dict: a curve list repeats its key.
+    """
     config = {
         "dynweights_version": "0.1.0",
         "params": dict(values),

@@ -93,12 +93,12 @@ def parse_value(param: Param, raw: str) -> Value:
         return raw
     if len(raw) > _MAX_VALUE_CHARS:
         raise ValueError(f"is {len(raw)} characters long, not a number in range")
+    low, high = bounds(param)
     pattern = _INT_RE if param.type is int else _FLOAT_RE
     if not pattern.fullmatch(raw):
         kind = "a whole number" if param.type is int else "a plain decimal number"
-        raise ValueError(f"must be {kind}")
+        raise ValueError(f"must be {kind} in [{low:g}, {high:g}]")
     number: int | float = int(raw) if param.type is int else float(raw)
-    low, high = bounds(param)
     if not (math.isfinite(number) and low <= number <= high):
         raise ValueError(f"must be in [{low:g}, {high:g}]")
     return number
@@ -127,7 +127,8 @@ def check_link(query: Mapping[str, Sequence[str]]) -> LinkCheck:
     flags = {c.log_key for c in CHARTS}
     for key, values in query.items():
         if key in lists:
-            unknown = [v for v in values if v not in lists[key]]
+            # An empty value is how the browser writes an empty selection.
+            unknown = [v for v in values if v and v not in lists[key]]
             if unknown:
                 drop.append(key)
                 notices.append(f"Ignored {quote(key)}: unknown curve {quote(unknown[0])}.")
