@@ -8,8 +8,11 @@ RUN /opt/venv/bin/pip install --no-cache-dir --disable-pip-version-check \
         -r /tmp/requirements.txt
 
 FROM python:3.11.11-slim-bookworm
+# The code in an image never changes: no file watcher, which costs each new
+# session about 0.6 s of CPU.
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
+    STREAMLIT_SERVER_FILE_WATCHER_TYPE=none \
     PATH="/opt/venv/bin:$PATH"
 # Fixed ids, and a numeric USER below: Kubernetes' runAsNonRoot check cannot
 # resolve a user name (hadolint DL3066 says the same).
