@@ -1,0 +1,214 @@
+"""Side-by-side timings for the README's Performance section (``make bench``).
+
+Every ratio compares two things measured in the same run, on the same machine,
+as the median of several repeats: shared machines are noisy, ratios less so.
+Nothing here is asserted; the test suite holds no timings.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import sys
+import time
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import dynweights  # noqa: E402
+
+T_SEED = 10**6
+T_TORCH = 10**5
+
+
+def median_seconds(fn: Callable[[], object], repeats: int) -> float:
+    fn()  # warm up caches and lazy imports
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+# The seed blog's code, verbatim: a lambda per method, called once per step.
+def _get_function_dynamic_weight_method(method: str):
+    if method == "linear":
+        return lambda step, total_steps, base_weight: base_weight * (step / total_steps)
+    elif method == "cosine":
+        return lambda step, total_steps, base_weight: (
+            base_weight / 2 * (1 - np.cos(np.pi * step / total_steps))
+        )
+    elif method == "power":
+        return lambda step, total_steps, base_weight, a=2: base_weight * ((step / total_steps) ** a)
+    elif method == "exponential":
+        return lambda step, total_steps, base_weight: (
+            base_weight * (1 - np.exp(-step / (total_steps / 4)))
+        )
+    else:
+        raise ValueError(f"Unknown method: {method}")
+
+
+def _calculate_dynamic_weight(method: str, base_weight: float, total_steps: int, a: float = 2):
+    weight_func = _get_function_dynamic_weight_method(method)
+    steps = np.arange(total_steps + 1)
+    weights = (
+        [weight_func(step, total_steps, base_weight, a) for step in steps]
+        if method == "power"
+        else [weight_func(step, total_steps, base_weight) for step in steps]
+    )
+    return weights
+
+
+def seed_rows() -> list[tuple[str, float, float]]:
+    t = np.arange(T_SEED + 1, dtype=np.float64)
+    rows = []
+    for name in ("linear", "cosine", "power", "exponential"):
+        ours = median_seconds(lambda n=name: dynweights.evaluate(n, t, total_steps=T_SEED), 15)
+        seed = median_seconds(lambda n=name: _calculate_dynamic_weight(n, 1.0, T_SEED), 3)
+        rows.append((name, ours, seed))
+    return rows
+
+
+def bare_rows() -> list[tuple[str, float, float]]:
+    """``evaluate`` against the same formula written as bare numpy, without checks."""
+    T, W, C = T_SEED, 10_000, 1_000
+    t = np.arange(T + 1, dtype=np.float64)
+    w, a, lr, lo, wlr = 1.0, 2.0, 0.1, 0.001, 0.0
+
+    def warmup_cosine() -> object:
+        decay = lo + (lr - lo) * ((1 + np.cos(np.pi * (t - W) / (T - W))) / 2)
+        return np.where(t < W, wlr + (lr - wlr) * (t / W), decay)
+
+    def restarts_mult1() -> object:
+        return lo + (lr - lo) * ((1 + np.cos(np.pi * (t % C) / C)) / 2)
+
+    def restarts_mult2() -> object:
+        i = np.floor(np.log1p(t / C) / np.log(2.0))
+        start = C * (np.power(2.0, i) - 1)
+        return lo + (lr - lo) * ((1 + np.cos(np.pi * (t - start) / (C * np.power(2.0, i)))) / 2)
+
+    cases: list[tuple[str, dict[str, dynweights.Value], Callable[[], object]]] = [
+        ("linear", {}, lambda: w * (t / T)),
+        ("cosine", {}, lambda: w / 2 * (1 - np.cos(np.pi * t / T))),
+        ("power", {"power_factor": a}, lambda: w * ((t / T) ** a)),
+        ("exponential", {}, lambda: w * (1 - np.exp(-t / (T / 4)))),
+        (
+            "cosine_with_linear_warmup",
+            {"warmup_steps": W, "init_lr": lr, "min_lr": lo, "warmup_lr": wlr},
+            warmup_cosine,
+        ),
+        (
+            "cosine_annealing",
+            {"init_lr": lr, "min_lr": lo},
+            lambda: lo + (lr - lo) * ((1 + np.cos(np.pi * t / T)) / 2),
+        ),
+        (
+            "cosine_warm_restarts",
+            {"init_lr": lr, "min_lr": lo, "cycle_steps": C, "cycle_mult": 1},
+            restarts_mult1,
+        ),
+        (
+            "cosine_warm_restarts",
+            {"init_lr": lr, "min_lr": lo, "cycle_steps": C, "cycle_mult": 2},
+            restarts_mult2,
+        ),
+    ]
+    rows = []
+    for name, params, bare in cases:
+        label = name + (f" (cycle_mult={params['cycle_mult']})" if "cycle_mult" in params else "")
+        ours = median_seconds(
+            lambda n=name, p=params: dynweights.evaluate(n, t, total_steps=T, **p), 21
+        )
+        rows.append((label, ours, median_seconds(bare, 21)))
+    return rows
+
+
+def torch_row() -> tuple[float, float] | None:
+    try:
+        import torch
+    except ImportError:
+        return None
+    t = np.arange(T_TORCH + 1, dtype=np.float64)
+
+    def step_torch() -> list[float]:
+        opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
+        sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=T_TORCH)
+        lrs = []
+        for _ in range(T_TORCH + 1):
+            lrs.append(opt.param_groups[0]["lr"])
+            opt.step()
+            sched.step()
+        return lrs
+
+    ours = median_seconds(
+        lambda: dynweights.evaluate("cosine_annealing", t, total_steps=T_TORCH, init_lr=0.1), 21
+    )
+    return ours, median_seconds(step_torch, 3)
+
+
+def app_rows() -> list[tuple[int, float, float]]:
+    """Warm rerun time of the whole app, and the size of both figures' JSON."""
+    from streamlit.testing.v1 import AppTest
+
+    rows = []
+    for total in (10**2, 10**9):
+        app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        app.query_params["total_steps"] = str(total)
+        app.query_params["cycle_steps"] = "7"  # the most restarts: the envelope case
+        app.run()
+        if app.exception:
+            raise RuntimeError(app.exception[0].value)
+        seconds = median_seconds(app.run, 15)
+        payload = sum(len(chart.proto.spec) for chart in app.get("plotly_chart"))
+        rows.append((total, seconds, payload / 1000))
+    return rows
+
+
+def main() -> None:
+    warnings.simplefilter("ignore")
+    os.environ.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
+    print(
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, numpy {np.__version__}"
+    )
+    print()
+    print(f"1. dynweights.evaluate vs the seed blog's per-step loop, T = {T_SEED:,}")
+    print("| schedule | evaluate | seed loop | speed-up |")
+    print("|---|---|---|---|")
+    for name, ours, seed in seed_rows():
+        print(f"| {name} | {ours * 1e3:.2f} ms | {seed * 1e3:.0f} ms | {seed / ours:,.0f}x |")
+    print()
+    print(f"2. dynweights.evaluate vs a bare numpy expression of the same formula, T = {T_SEED:,}")
+    print("| schedule | evaluate | bare numpy | ratio |")
+    print("|---|---|---|---|")
+    for name, ours, bare in bare_rows():
+        print(f"| {name} | {ours * 1e3:.2f} ms | {bare * 1e3:.2f} ms | {ours / bare:.2f}x |")
+    print()
+    print(f"3. dynweights.evaluate vs stepping torch CosineAnnealingLR, {T_TORCH:,} steps")
+    row = torch_row()
+    if row is None:
+        print("torch is not installed in this environment: row not measured.")
+    else:
+        ours, torch_s = row
+        print("| evaluate | torch stepping | speed-up |")
+        print("|---|---|---|")
+        print(f"| {ours * 1e3:.2f} ms | {torch_s * 1e3:.0f} ms | {torch_s / ours:,.0f}x |")
+    print()
+    print("4. App rerun (AppTest, warm, cycle_steps=7) and figure payload")
+    print("| total_steps | rerun | figures' JSON |")
+    print("|---|---|---|")
+    rows = app_rows()
+    for total, seconds, kb in rows:
+        print(f"| {total:,} | {seconds * 1e3:.0f} ms | {kb:.0f} KB |")
+    print(f"rerun at 10^9 / rerun at 10^2: {rows[1][1] / rows[0][1]:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
