@@ -13,25 +13,47 @@ array of steps gives a float64 array of the same shape, and steps past
 
 from dynweights._registry import SCHEDULES, evaluate, get_schedule
 from dynweights._spec import MAX_TOTAL_STEPS, Param, Schedule
+from dynweights.decay import (
+    exponential_decay,
+    inverse_sqrt,
+    one_cycle,
+    polynomial_decay,
+    step_decay,
+    warmup_stable_decay,
+)
+from dynweights.export import TARGETS, to_code
 from dynweights.lr import cosine_annealing, cosine_warm_restarts, cosine_with_linear_warmup
+from dynweights.presets import PRESETS, Preset
 from dynweights.sampling import DEFAULT_POINTS, MAX_POINTS, plot_steps
-from dynweights.weights import cosine, exponential, linear, power
+from dynweights.weights import cosine, cyclical_annealing, exponential, linear, power, sigmoid_ramp
 
 __all__ = [
     "DEFAULT_POINTS",
     "MAX_POINTS",
     "MAX_TOTAL_STEPS",
+    "PRESETS",
     "SCHEDULES",
+    "TARGETS",
     "Param",
+    "Preset",
     "Schedule",
     "cosine",
     "cosine_annealing",
     "cosine_warm_restarts",
     "cosine_with_linear_warmup",
+    "cyclical_annealing",
     "evaluate",
     "exponential",
+    "exponential_decay",
     "get_schedule",
+    "inverse_sqrt",
     "linear",
+    "one_cycle",
     "plot_steps",
+    "polynomial_decay",
     "power",
+    "sigmoid_ramp",
+    "step_decay",
+    "to_code",
+    "warmup_stable_decay",
 ]

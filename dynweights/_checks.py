@@ -73,6 +73,7 @@ def check_real(
     high: float = math.inf,
     *,
     low_open: bool = False,
+    high_open: bool = False,
     rule: str = "",
 ) -> float:
     """Returns ``value`` as a finite float after checking it lies in the range."""
@@ -81,7 +82,8 @@ def check_real(
         rule = f"a finite number {low_rule}" if high == math.inf else f"in [{low:g}, {high:g}]"
     number = _as_real(name, value, rule)
     too_low = number <= low if low_open else number < low
-    if too_low or number > high:
+    too_high = number >= high if high_open else number > high
+    if too_low or too_high:
         fail(name, rule, value)
     return number
 

@@ -7,11 +7,11 @@ from types import MappingProxyType
 
 from numpy.typing import ArrayLike
 
-from dynweights import lr, weights
+from dynweights import decay, lr, weights
 from dynweights._spec import Schedule, Value, Values
 
 SCHEDULES: Mapping[str, Schedule] = MappingProxyType(
-    {spec.name: spec for spec in (*weights.SPECS, *lr.SPECS)}
+    {spec.name: spec for spec in (*weights.SPECS, *lr.SPECS, *decay.SPECS)}
 )
 
 

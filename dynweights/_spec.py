@@ -85,7 +85,7 @@ TOTAL_STEPS = Param(
     int,
 )
 MAX_WEIGHT = Param(
-    "max_weight", "Max weight", 1.0, 0.0, 10.0, "The weight w that a ramp reaches at T.", step=0.01
+    "max_weight", "Max weight", 1.0, 0.0, 100.0, "The weight w that a ramp reaches at T.", step=0.01
 )
 POWER_FACTOR = Param(
     "power_factor",
@@ -102,7 +102,8 @@ WARMUP_STEPS = Param(
     10,
     0,
     MAX_TOTAL_STEPS - 1,
-    "Length W of the linear warmup; 0 means no warmup. Must be below total steps.",
+    "Length W of the linear warmup; 0 means no warmup (inverse square root needs at "
+    "least 1). Must be below total steps.",
     int,
 )
 _LR_STEP = 1e-5
@@ -150,4 +151,86 @@ CYCLE_MULT = Param(
     10,
     "Each cycle is this many times longer than the one before (T_mult in PyTorch).",
     int,
+)
+DECAY_STEPS = Param(
+    "decay_steps",
+    "Decay steps",
+    20,
+    0,
+    MAX_TOTAL_STEPS,
+    "Length D of the final decay of warmup-stable-decay; the stable phase fills the rest.",
+    int,
+)
+DECAY_SHAPE = Param(
+    "decay_shape",
+    "Decay shape",
+    "cosine",
+    None,
+    None,
+    "Shape of the final decay: linear, cosine, or 1-sqrt (Hägele et al. 2024).",
+    str,
+    choices=("linear", "cosine", "1-sqrt"),
+)
+STEP_SIZE = Param(
+    "step_size",
+    "Step size",
+    10,
+    1,
+    MAX_TOTAL_STEPS,
+    "Steps between two multiplications by gamma (StepLR's step_size).",
+    int,
+)
+GAMMA = Param(
+    "gamma",
+    "Gamma",
+    0.9,
+    0.01,
+    1.0,
+    "Decay factor: per step_size steps for step decay, per step for exponential decay.",
+    step=_LR_STEP,
+)
+PCT_START = Param(
+    "pct_start",
+    "Rising fraction",
+    0.3,
+    0.01,
+    0.99,
+    "Fraction of the run spent rising to the peak (OneCycleLR's pct_start).",
+    step=0.01,
+)
+DIV_FACTOR = Param(
+    "div_factor",
+    "Initial divisor",
+    25.0,
+    1.0,
+    1000.0,
+    "One-cycle starts at init_lr / div_factor.",
+    step=1.0,
+)
+FINAL_DIV_FACTOR = Param(
+    "final_div_factor",
+    "Final divisor",
+    10000.0,
+    1.0,
+    1000000.0,
+    "One-cycle ends at init_lr / div_factor / final_div_factor.",
+    step=1.0,
+)
+CYCLES = Param(
+    "cycles",
+    "Cycles",
+    4,
+    1,
+    1000,
+    "Number of annealing cycles over the run (Fu et al. 2019).",
+    int,
+)
+RAMP_RATIO = Param(
+    "ramp_ratio",
+    "Ramp ratio",
+    0.5,
+    0.01,
+    1.0,
+    "Fraction of each cycle spent ramping from 0 to max_weight; the rest holds it.",
+    step=0.01,
 )

@@ -32,9 +32,10 @@ Piece = Callable[[NDArray[np.float64]], NDArray[np.float64]]
 
 def _linear_piece(start: float, end: float, length: float) -> Piece:
     """``start`` at local step 0 to ``end`` at ``length``."""
-    # start + (end - start) * 1 can round one ulp past ``end``; never leave the segment.
+    # start + (end - start) * 1 can round an ulp off ``end``: never leave the
+    # segment, and land on ``end`` exactly (0.3 + (1.0 - 0.3) * 1 is 1.0000000000000002).
     bound = np.minimum if end >= start else np.maximum
-    return lambda t: bound(start + (end - start) * (t / length), end)
+    return lambda t: np.where(t < length, bound(start + (end - start) * (t / length), end), end)
 
 
 def _cosine_piece(peak: float, floor: float, length: float | NDArray[np.float64]) -> Piece:

@@ -10,11 +10,22 @@ and numpy's scalar ``pow`` and its array loop may round differently.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from dynweights._checks import as_steps, check_int, check_real, finish
-from dynweights._spec import MAX_WEIGHT, POWER_FACTOR, TOTAL_STEPS, Schedule, Values
+from dynweights._spec import (
+    CYCLES,
+    MAX_WEIGHT,
+    POWER_FACTOR,
+    RAMP_RATIO,
+    TOTAL_STEPS,
+    Schedule,
+    Value,
+    Values,
+)
 
 
 def _ramp_args(
@@ -137,6 +148,92 @@ def exponential(steps: ArrayLike, *, total_steps: int = 100, max_weight: float =
     return finish(w * (1 - np.exp(-t / (total / 4))), steps)
 
 
+def sigmoid_ramp(steps: ArrayLike, *, total_steps: int = 100, max_weight: float = 1.0) -> Values:
+    r"""The mean-teacher "sigmoid-shaped" ramp-up of a consistency weight.
+
+    .. math:: w_t = w \cdot e^{-5 (1 - t/T)^2}
+
+    where :math:`w` is ``max_weight`` and :math:`T` is ``total_steps``, as in
+    ``sigmoid_rampup`` of Tarvainen & Valpola (2017). It starts at
+    :math:`w e^{-5} \approx 0.0067 w`, not at 0, and reaches ``max_weight`` at ``T``.
+
+    Args:
+      steps: a step or an array of steps, each ``>= 0``; steps past
+        ``total_steps`` hold ``max_weight``.
+      total_steps: the ramp's length ``T``, ``>= 1``.
+      max_weight: the final weight ``w``, ``>= 0``.
+
+    Returns:
+      A float for a scalar step, else a float64 array of the steps' shape.
+
+    Raises:
+      ValueError: naming the first parameter out of its range.
+
+    >>> sigmoid_ramp([0, 100], total_steps=100).round(6)
+    array([0.006738, 1.      ])
+    """
+    t, total, w = _ramp_args(steps, total_steps, max_weight)
+    phase = 1.0 - t / total
+    return finish(w * np.exp(-5.0 * phase * phase), steps)
+
+
+def cyclical_annealing(
+    steps: ArrayLike,
+    *,
+    total_steps: int = 100,
+    max_weight: float = 1.0,
+    cycles: int = 4,
+    ramp_ratio: float = 0.5,
+) -> Values:
+    r"""Cyclical annealing (Fu et al. 2019), linear: ramp up, hold, restart at 0.
+
+    .. math::
+
+        w_t = w \cdot \min\left(1, \frac{\tau_t}{R}\right), \qquad
+        \tau_t = \frac{t}{P} - \left\lfloor \frac{t}{P} \right\rfloor,\quad P = \frac{T}{M}
+
+    where :math:`w` is ``max_weight``, :math:`M` is ``cycles`` and :math:`R` is
+    ``ramp_ratio``. Each cycle of length :math:`P` ramps linearly from 0 to
+    ``max_weight`` over its first ``ramp_ratio * P`` steps, then holds it. At
+    ``t = T`` the last cycle ends, so the value is ``max_weight``, and it holds.
+
+    Args:
+      steps: a step or an array of steps, each ``>= 0``; steps past
+        ``total_steps`` hold ``max_weight``.
+      total_steps: ``T``, ``>= 1``.
+      max_weight: the weight ``w`` each cycle reaches, ``>= 0``.
+      cycles: ``M``, an integer ``>= 1``.
+      ramp_ratio: ``R`` in ``(0, 1]``.
+
+    Returns:
+      A float for a scalar step, else a float64 array of the steps' shape.
+
+    Raises:
+      ValueError: naming the first parameter out of its range.
+
+    >>> cyclical_annealing([0, 10, 25, 35, 50, 100], total_steps=100)
+    array([0. , 0.8, 0. , 0.8, 0. , 1. ])
+    """
+    t, total, w = _ramp_args(steps, total_steps, max_weight)
+    count = check_int("cycles", cycles, 1)
+    ratio = check_real("ramp_ratio", ramp_ratio, 0.0, 1.0, low_open=True, rule="in (0, 1]")
+    # Position in cycle units: t * M / T is exact at every cycle start t = k T / M.
+    position = t * count / total
+    phase = position - np.floor(position)
+    # min(phase, R) / R is min(phase / R, 1) exactly, without overflow for a tiny R.
+    return finish(np.where(t >= total, w, w * (np.minimum(phase, ratio) / ratio)), steps)
+
+
+def _cycle_marks(params: Mapping[str, Value], limit: int) -> NDArray[np.int64]:
+    """Each cycle's start and the end of its ramp, thinned evenly to ``limit``."""
+    total, count = int(params["total_steps"]), int(params["cycles"])
+    ratio = float(params["ramp_ratio"])
+    k = np.arange(count) if 2 * count <= limit else np.linspace(0, count - 1, limit // 2)
+    starts = np.floor(k) * total / count
+    ends = starts + ratio * total / count
+    return np.unique(np.ceil(np.concatenate([starts, ends])).astype(np.int64))
+
+
 _RAMP = (TOTAL_STEPS, MAX_WEIGHT)
 
 SPECS = (
@@ -176,5 +273,27 @@ SPECS = (
         _RAMP,
         "Saturating ramp with time constant T/4, as in the blog. It reaches only "
         "98.2% of max_weight at T (1 - e^-4) and holds that value afterwards.",
+    ),
+    Schedule(
+        "sigmoid_ramp",
+        "Sigmoid ramp",
+        "weight",
+        r"w_t = w \cdot e^{-5 (1 - t/T)^2}",
+        sigmoid_ramp,
+        _RAMP,
+        "The mean-teacher ramp-up, w * exp(-5 (1 - t/T)^2). It starts at w * e^-5 "
+        "(0.67% of max_weight), not at 0.",
+    ),
+    Schedule(
+        "cyclical_annealing",
+        "Cyclical annealing",
+        "weight",
+        r"w_t = w \cdot \min\left(1, \frac{\tau_t}{R}\right),\ "
+        r"\tau_t = \frac{t}{P} - \left\lfloor \frac{t}{P} \right\rfloor,\ P = \frac{T}{M}",
+        cyclical_annealing,
+        (*_RAMP, CYCLES, RAMP_RATIO),
+        "KL cyclical annealing (Fu et al. 2019): in each of `cycles` cycles, a linear "
+        "ramp from 0 to max_weight over ramp_ratio of the cycle, then a hold.",
+        _cycle_marks,
     ),
 )

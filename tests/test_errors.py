@@ -61,26 +61,121 @@ BAD_VALUES = {
         INTEGER_RULE,
         [(0, "0"), (1.5, "1.5"), (True, "True"), (np.float64(2.5), "np.float64(2.5)")],
     ),
+    "cycles": (
+        INTEGER_RULE,
+        [(0, "0"), (-4, "-4"), (1.5, "1.5"), (True, "True"), (math.nan, "nan"), ("4", "'4'")],
+    ),
+    "ramp_ratio": (
+        "in (0, 1]",
+        [
+            (0, "0"),
+            (0.0, "0.0"),
+            (-0.5, "-0.5"),
+            (1.0000000000000002, "1.0000000000000002"),
+            (2, "2"),
+            (math.nan, "nan"),
+            (math.inf, "inf"),
+            ("0.5", "'0.5'"),
+        ],
+    ),
+    # Defaults total_steps=100, warmup_steps=10 leave 90 steps for stable + decay.
+    "decay_steps": (
+        "in [0, total_steps - warmup_steps] = [0, 90]",
+        [(91, "91"), (100, "100"), (-1, "-1"), (2.5, "2.5"), (math.nan, "nan"), (True, "True")],
+    ),
+    "decay_shape": (
+        "one of 'linear', 'cosine', '1-sqrt'",
+        [
+            ("exp", "'exp'"),
+            ("Cosine", "'Cosine'"),
+            ("cosine ", "'cosine '"),
+            ("", "''"),
+            (None, "None"),
+            (1, "1"),
+            (("cosine",), "('cosine',)"),
+        ],
+    ),
+    "step_size": (
+        INTEGER_RULE,
+        [(0, "0"), (-10, "-10"), (2.5, "2.5"), (math.inf, "inf"), (True, "True")],
+    ),
+    "gamma": (
+        "in (0, 1]",
+        [
+            (0, "0"),
+            (0.0, "0.0"),
+            (-0.5, "-0.5"),
+            (1.0000000000000002, "1.0000000000000002"),
+            (2, "2"),
+            (math.nan, "nan"),
+            (math.inf, "inf"),
+            ("0.9", "'0.9'"),
+        ],
+    ),
+    # 1 / (100 + 1) = 0.009900990099...: the peak step pct_start * (T + 1) - 1
+    # must lie inside (0, T).
+    "pct_start": (
+        "in (1 / (total_steps + 1), 1) = (0.00990099, 1)",
+        [
+            (1.0, "1.0"),
+            (1, "1"),
+            (0, "0"),
+            (1 / 101, "0.009900990099009901"),
+            (0.0099, "0.0099"),
+            (-0.3, "-0.3"),
+            (math.nan, "nan"),
+            (True, "True"),
+        ],
+    ),
+    "div_factor": (
+        "a finite number >= 1",
+        [(0.5, "0.5"), (0, "0"), (-25, "-25"), (math.nan, "nan"), (math.inf, "inf")],
+    ),
+    "final_div_factor": (
+        "a finite number >= 1",
+        [(0.999, "0.999"), (0, "0"), (-1, "-1"), (math.nan, "nan"), (math.inf, "inf")],
+    ),
 }
+
+# Where a schedule's rule for a parameter is narrower than the shared one:
+# inverse_sqrt divides by warmup_steps, so it needs at least one.
+OVERRIDES = {
+    # ... and a run of at least two steps, to hold the warmup and one more.
+    ("inverse_sqrt", "total_steps"): (
+        "an integer in [2, 2**53]: warmup_steps >= 1 must fit before it",
+        [(1, "1"), *BAD_VALUES["total_steps"][1]],
+    ),
+    ("inverse_sqrt", "warmup_steps"): (
+        "in [1, total_steps) = [1, 100)",
+        [(0, "0"), *BAD_VALUES["warmup_steps"][1]],
+    ),
+}
+
+
+def bad_values(schedule, name):
+    return OVERRIDES.get((schedule, name), BAD_VALUES[name])
+
 
 PARAM_CASES = [
     pytest.param(spec.name, param.name, value, shown, id=f"{spec.name}-{param.name}={shown[:12]}")
     for spec in SCHEDULES.values()
     for param in spec.params
-    for value, shown in BAD_VALUES[param.name][1]
+    for value, shown in bad_values(spec.name, param.name)[1]
 ]
 
 
 def test_every_registered_param_has_error_cases():
     names = {p.name for spec in SCHEDULES.values() for p in spec.params}
     assert names == set(BAD_VALUES)
+    for schedule, name in OVERRIDES:
+        assert name in {p.name for p in SCHEDULES[schedule].params}
 
 
 @pytest.mark.parametrize(("schedule", "name", "value", "shown"), PARAM_CASES)
 def test_bad_param_names_param_range_and_value(schedule, name, value, shown):
     with pytest.raises(ValueError, match=re.escape(name)) as info:
         evaluate(schedule, 5, **{name: value})
-    rule = BAD_VALUES[name][0]
+    rule = bad_values(schedule, name)[0]
     assert str(info.value) == f"{name} must be {rule}, got {shown}"
     assert len(str(info.value)) < 200
 
@@ -112,6 +207,97 @@ def test_cross_parameter_rules(kwargs, name, message):
     with pytest.raises(ValueError, match=name) as info:
         cosine_with_linear_warmup(5, **kwargs)
     assert str(info.value) == f"{name} must be {message}"
+
+
+@pytest.mark.parametrize(
+    ("schedule", "kwargs", "name", "message"),
+    [
+        (
+            "warmup_stable_decay",
+            {"total_steps": 100, "warmup_steps": 30, "decay_steps": 71},
+            "decay_steps",
+            "in [0, total_steps - warmup_steps] = [0, 70], got 71",
+        ),
+        (
+            "warmup_stable_decay",
+            {"total_steps": 100, "warmup_steps": 99, "decay_steps": 2},
+            "decay_steps",
+            "in [0, total_steps - warmup_steps] = [0, 1], got 2",
+        ),
+        (
+            "warmup_stable_decay",
+            {"total_steps": 10, "warmup_steps": 10, "decay_steps": 0},
+            "warmup_steps",
+            "in [0, total_steps) = [0, 10), got 10",
+        ),
+        (
+            "warmup_stable_decay",
+            {"init_lr": 0.01, "min_lr": 0.02},
+            "min_lr",
+            "in [0, init_lr] = [0, 0.01], got 0.02",
+        ),
+        (
+            "inverse_sqrt",
+            {"total_steps": 5, "warmup_steps": 5},
+            "warmup_steps",
+            "in [1, total_steps) = [1, 5), got 5",
+        ),
+        # T = 1 leaves no room for the one warmup step inverse_sqrt needs.
+        (
+            "inverse_sqrt",
+            {"total_steps": 1, "warmup_steps": 1},
+            "total_steps",
+            "an integer in [2, 2**53]: warmup_steps >= 1 must fit before it, got 1",
+        ),
+        (
+            "polynomial_decay",
+            {"total_steps": 20, "warmup_steps": 20},
+            "warmup_steps",
+            "in [0, total_steps) = [0, 20), got 20",
+        ),
+        (
+            "polynomial_decay",
+            {"init_lr": 0.5, "min_lr": 0.75},
+            "min_lr",
+            "in [0, init_lr] = [0, 0.5], got 0.75",
+        ),
+        # With T = 1 the peak pct_start * 2 - 1 is inside (0, 1) only for pct_start > 1/2.
+        (
+            "one_cycle",
+            {"total_steps": 1, "pct_start": 0.5},
+            "pct_start",
+            "in (1 / (total_steps + 1), 1) = (0.5, 1), got 0.5",
+        ),
+        (
+            "one_cycle",
+            {"total_steps": 3, "pct_start": 0.25},
+            "pct_start",
+            "in (1 / (total_steps + 1), 1) = (0.25, 1), got 0.25",
+        ),
+    ],
+)
+def test_cross_parameter_rules_of_the_new_families(schedule, kwargs, name, message):
+    with pytest.raises(ValueError, match=name) as info:
+        evaluate(schedule, 5, **kwargs)
+    assert str(info.value) == f"{name} must be {message}"
+
+
+@pytest.mark.parametrize(
+    ("schedule", "kwargs"),
+    [
+        ("warmup_stable_decay", {"total_steps": 100, "warmup_steps": 30, "decay_steps": 70}),
+        ("warmup_stable_decay", {"total_steps": 100, "warmup_steps": 99, "decay_steps": 1}),
+        ("warmup_stable_decay", {"total_steps": 1, "warmup_steps": 0, "decay_steps": 1}),
+        ("inverse_sqrt", {"total_steps": 2, "warmup_steps": 1}),
+        ("one_cycle", {"total_steps": 1, "pct_start": 0.5000000000000001}),
+        ("one_cycle", {"total_steps": 100, "pct_start": 0.9999999999999999}),
+        ("step_decay", {"step_size": 10**9, "gamma": 1.0}),
+        ("cyclical_annealing", {"cycles": 10**6, "ramp_ratio": 1.0}),
+    ],
+)
+def test_edges_of_the_cross_rules_are_valid(schedule, kwargs):
+    values = evaluate(schedule, np.arange(0, 121), **kwargs)
+    assert np.all(np.isfinite(values))
 
 
 def test_huge_values_keep_messages_short():

@@ -174,9 +174,13 @@ link_values = st.one_of(
 def test_check_link_never_raises_nor_leaks_backticks(query: dict[str, list[str]]) -> None:
     check = model.check_link(query)
     assert set(check.drop) <= set(query)
-    assert set(check.keep_last) <= set(query) - set(check.drop)
-    for key, last in check.keep_last.items():
-        assert last == query[key][-1]
+    assert set(check.replace) <= set(query) - set(check.drop)
+    for key, kept in check.replace.items():
+        if key == model.PIN_KEY:  # the valid pins, in order, at most MAX_PINS
+            assert len(kept) <= model.MAX_PINS
+            assert all(pin in query[key] for pin in kept)
+        else:  # a repeated key keeps its last value
+            assert kept == [query[key][-1]]
     for key in set(query) - set(check.drop):
         # What survives is what the widgets can read.
         values = query[key]

@@ -33,7 +33,7 @@ TOLERANCES = {
     "transformers.get_cosine_with_min_lr_schedule_with_warmup": 1e-15,
     # Closed form in float64 (jax_enable_x64): measured 1.8e-16.
     "optax.warmup_cosine_decay_schedule": 1e-15,
-    # For the "future_cases" peers, measured the same way before their schedules exist.
+    # Measured against dynweights when these schedules landed; see each line.
     # Recursive (lr * gamma each step) vs gamma ** t: measured 8.7e-16.
     "torch.optim.lr_scheduler.ExponentialLR": 2e-15,
     # Recursive, but only a few multiplications: measured 0.
@@ -51,6 +51,12 @@ REQUIRED_PEERS = {
     "transformers.get_cosine_schedule_with_warmup",
     "transformers.get_cosine_with_min_lr_schedule_with_warmup",
     "optax.warmup_cosine_decay_schedule",
+    "torch.optim.lr_scheduler.StepLR",
+    "torch.optim.lr_scheduler.ExponentialLR",
+    "torch.optim.lr_scheduler.OneCycleLR",
+    "transformers.get_wsd_schedule",
+    "transformers.get_inverse_sqrt_schedule",
+    "transformers.get_polynomial_decay_schedule_with_warmup",
 }
 
 

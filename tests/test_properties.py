@@ -1,5 +1,8 @@
 """Properties of every registered schedule, over the registry's own parameter bounds."""
 
+import math
+from fractions import Fraction
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -16,18 +19,38 @@ PROPERTY_SETTINGS = settings(max_examples=200, deadline=None)
 
 @st.composite
 def params_for(draw, spec):
-    """Parameters within each Param's [min, max], built to satisfy the cross rules."""
+    """Parameters within each Param's [min, max] (or its choices), drawn in the
+    spec's order and built to satisfy the cross-parameter rules:
+
+    - total_steps > the smallest warmup_steps allowed (inverse_sqrt's is 1);
+    - warmup_steps < total_steps;
+    - decay_steps <= total_steps - warmup_steps;
+    - min_lr <= init_lr;
+    - pct_start * (total_steps + 1) - 1 > 0, so one_cycle's peak is inside the run.
+    """
+    by_name = {p.name: p for p in spec.params}
     values = {}
     for param in spec.params:
         low, high = param.min, param.max
-        # Cross-parameter rules, by construction: warmup_steps < total_steps and
-        # min_lr <= init_lr (both drawn after the parameter they depend on).
+        if param.name == "total_steps" and "warmup_steps" in by_name:
+            low = max(low, by_name["warmup_steps"].min + 1)
         if param.name == "warmup_steps":
             high = min(high, values["total_steps"] - 1)
+        if param.name == "decay_steps":
+            high = min(high, values["total_steps"] - values["warmup_steps"])
         if param.name == "min_lr":
             high = min(high, values["init_lr"])
+        if param.name == "pct_start":
+            low = max(low, math.nextafter(1 / (values["total_steps"] + 1), math.inf))
         if param.type is int:
             values[param.name] = draw(st.integers(low, high))
+        elif param.name == "pct_start":
+            # The rule is on the peak pct_start * (T + 1) - 1 > 0 as computed in
+            # float64, which the smallest pct_start above 1 / (T + 1) can miss.
+            total = values["total_steps"]
+            values[param.name] = draw(
+                st.floats(low, high).filter(lambda p, total=total: p * (total + 1) - 1 > 0)
+            )
         elif param.type is float:
             values[param.name] = draw(st.floats(low, high, allow_nan=False))
         else:
@@ -52,37 +75,56 @@ def cases(draw, spec, min_size=1):
     return params, np.array(steps, dtype=np.float64)
 
 
-def lr_bounds(params):
-    low = min(params[name] for name in ("min_lr", "warmup_lr") if name in params)
+def endpoint_bounds(spec, params):
+    """[low, high] that a schedule never leaves: the values at its ends.
+
+    A ramp goes from 0 to max_weight. A learning rate lies between its rate
+    parameters (warmup_lr, init_lr, min_lr). A schedule without a floor
+    parameter ends at its lowest value, at T: inverse_sqrt's init_lr sqrt(W/T),
+    step and exponential decay's init_lr gamma^k. One-cycle is clipped to
+    [init_lr / div_factor / final_div_factor, init_lr].
+    """
+    if spec.family == "weight":
+        return 0.0, params["max_weight"]
+    if spec.name == "one_cycle":
+        return params["init_lr"] / params["div_factor"] / params["final_div_factor"], params[
+            "init_lr"
+        ]
+    rates = [params[name] for name in ("min_lr", "warmup_lr") if name in params]
+    if "min_lr" not in params:
+        rates.append(evaluate(spec.name, params["total_steps"], **params))
     high = max(params[name] for name in ("init_lr", "warmup_lr") if name in params)
-    return low, high
+    return min(rates), high
 
 
+# One test for three properties of the same draw: each Hypothesis example
+# costs more to generate than to check, and the file must stay fast.
 @pytest.mark.parametrize("spec", SPECS, ids=IDS)
 @PROPERTY_SETTINGS
 @given(data=st.data())
-def test_finite_everywhere(spec, data):
+def test_finite_within_endpoint_values_and_scalar_equals_array(spec, data):
     params, steps = data.draw(cases(spec))
     values = evaluate(spec.name, steps, **params)
     assert values.shape == steps.shape
     assert np.all(np.isfinite(values))
+    ends = evaluate(spec.name, [0, params["total_steps"], 10**9, MAX_STEP], **params)
+    assert np.all(np.isfinite(ends))
 
-
-@pytest.mark.parametrize("spec", SPECS, ids=IDS)
-@PROPERTY_SETTINGS
-@given(data=st.data())
-def test_within_endpoint_values(spec, data):
-    params, steps = data.draw(cases(spec))
-    values = evaluate(spec.name, steps, **params)
-    if spec.family == "weight":
-        low, high = 0.0, params["max_weight"]
-    else:
-        low, high = lr_bounds(params)
+    low, high = endpoint_bounds(spec, params)
     assert np.all(values >= low)
     assert np.all(values <= high)
 
+    scalars = [evaluate(spec.name, float(step), **params) for step in steps]
+    assert all(type(value) is float for value in scalars)
+    np.testing.assert_array_equal(np.array(scalars), values)
 
-@pytest.mark.parametrize("spec", [s for s in SPECS if s.family == "weight"], ids=lambda s: s.name)
+
+# Cyclical annealing restarts at 0 every cycle, so it is a ramp only within a
+# cycle (tested below); every other weight schedule rises from 0 to max_weight.
+RAMPS = [s for s in SPECS if s.family == "weight" and s.name != "cyclical_annealing"]
+
+
+@pytest.mark.parametrize("spec", RAMPS, ids=lambda s: s.name)
 @PROPERTY_SETTINGS
 @given(data=st.data())
 def test_ramps_never_decrease(spec, data):
@@ -91,7 +133,74 @@ def test_ramps_never_decrease(spec, data):
     assert np.all(np.diff(values) >= 0)
 
 
-DECAYS = ["cosine_annealing", "cosine_with_linear_warmup"]
+def eighths(total_steps):
+    """Steps that are multiples of 1/8, so that t * cycles is exact in float64.
+
+    The position t * M / T is then one rounding from the truth, never on the
+    wrong side of a cycle start, where the value jumps from max_weight to 0. (A
+    float step within an ulp of a start may land on either side.)
+    """
+    return steps_for(total_steps).map(lambda t: round(t * 8) / 8)
+
+
+@PROPERTY_SETTINGS
+@given(data=st.data())
+def test_cyclical_annealing_never_decreases_within_a_cycle(data):
+    params = data.draw(params_for(SCHEDULES["cyclical_annealing"]))
+    total, cycles = params["total_steps"], params["cycles"]
+    steps = np.sort(data.draw(st.lists(eighths(total), min_size=2, max_size=30)))
+    values = evaluate("cyclical_annealing", steps, **params)
+    # The cycle of each step, exactly; past T the last cycle holds max_weight.
+    cycle = np.array([min(math.floor(Fraction(t) * cycles / total), cycles - 1) for t in steps])
+    for c in np.unique(cycle):
+        assert np.all(np.diff(values[cycle == c]) >= 0), c
+
+
+@PROPERTY_SETTINGS
+@given(data=st.data())
+def test_cyclical_annealing_restarts_at_zero_each_cycle(data):
+    params = data.draw(params_for(SCHEDULES["cyclical_annealing"]))
+    total, cycles, ratio = params["total_steps"], params["cycles"], params["ramp_ratio"]
+    w = params["max_weight"]
+    c = np.arange(cycles)
+    first = -(-c * total // cycles)  # ceil(c T / M): each cycle's first integer step
+    values = evaluate("cyclical_annealing", first, **params)
+    # Where c T / M is a step, the cycle starts at 0 exactly.
+    np.testing.assert_array_equal(values[c * total % cycles == 0], 0.0)
+    # Elsewhere its first step is less than one step into the ramp, which
+    # gains w M / (T R) per step; the position has one rounding (M 2**-53).
+    assert np.all(values <= w * (cycles / (total * ratio) + cycles / ratio * 2**-52))
+
+
+@PROPERTY_SETTINGS
+@given(data=st.data())
+def test_one_cycle_rises_to_its_peak_then_falls(data):
+    params, steps = data.draw(cases(SCHEDULES["one_cycle"], min_size=2))
+    peak = params["pct_start"] * (params["total_steps"] + 1) - 1
+    steps = np.sort(np.concatenate([steps, [0.0, math.floor(peak), math.ceil(peak)]]))
+    values = evaluate("one_cycle", steps, **params)
+    assert np.all(np.diff(values[steps <= peak]) >= 0)
+    assert np.all(np.diff(values[steps >= peak]) <= 0)
+
+
+# The learning rates that only fall once their warmup (if any) is over. Not
+# cosine_warm_restarts (it restarts) nor one_cycle (it rises for pct_start).
+DECAYS = [
+    "cosine_annealing",
+    "cosine_with_linear_warmup",
+    "warmup_stable_decay",
+    "inverse_sqrt",
+    "polynomial_decay",
+    "step_decay",
+    "exponential_decay",
+]
+WARMUPS = [s.name for s in SPECS if "warmup_steps" in {p.name for p in s.params}]
+
+
+def test_decay_and_warmup_lists_cover_the_lr_schedules():
+    lrs = {s.name for s in SPECS if s.family == "lr"}
+    assert set(DECAYS) | {"cosine_warm_restarts", "one_cycle"} == lrs
+    assert set(WARMUPS) <= set(DECAYS)
 
 
 @pytest.mark.parametrize("name", DECAYS)
@@ -105,25 +214,15 @@ def test_decays_never_increase_after_warmup(name, data):
     assert np.all(np.diff(values) <= 0)
 
 
+@pytest.mark.parametrize("name", WARMUPS)
 @PROPERTY_SETTINGS
 @given(data=st.data())
-def test_warmup_moves_monotonically_towards_init_lr(data):
-    params, steps = data.draw(cases(SCHEDULES["cosine_with_linear_warmup"], min_size=2))
+def test_warmup_moves_monotonically_towards_init_lr(name, data):
+    params, steps = data.draw(cases(SCHEDULES[name], min_size=2))
     steps = np.sort(steps[steps <= params["warmup_steps"]])
-    values = evaluate("cosine_with_linear_warmup", steps, **params)
+    values = evaluate(name, steps, **params)
     direction = np.sign(params["init_lr"] - params["warmup_lr"])
     assert np.all(direction * np.diff(values) >= 0)
-
-
-@pytest.mark.parametrize("spec", SPECS, ids=IDS)
-@PROPERTY_SETTINGS
-@given(data=st.data())
-def test_scalar_equals_array_element(spec, data):
-    params, steps = data.draw(cases(spec))
-    array = evaluate(spec.name, steps, **params)
-    scalars = [evaluate(spec.name, float(step), **params) for step in steps]
-    assert all(type(value) is float for value in scalars)
-    np.testing.assert_array_equal(np.array(scalars), array)
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=IDS)

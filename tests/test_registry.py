@@ -30,9 +30,17 @@ def test_registry_names_every_schedule_once():
         "cosine_annealing",
         "cosine_warm_restarts",
         "cosine_with_linear_warmup",
+        "cyclical_annealing",
         "exponential",
+        "exponential_decay",
+        "inverse_sqrt",
         "linear",
+        "one_cycle",
+        "polynomial_decay",
         "power",
+        "sigmoid_ramp",
+        "step_decay",
+        "warmup_stable_decay",
     ]
     for name, spec in SCHEDULES.items():
         assert spec.name == name
@@ -65,11 +73,37 @@ def test_params_match_function_signature(spec):
     assert signature.parameters["steps"].kind is inspect.Parameter.POSITIONAL_OR_KEYWORD
 
 
-def test_same_name_means_same_param_everywhere():
+def test_same_name_means_same_param_everywhere_up_to_bounds():
+    # The explorer shows one widget per parameter name, offering the union of
+    # the bounds of the visible schedules, and keeps its value when the user
+    # switches schedule. So Params of the same name may differ only in min and
+    # max (inverse_sqrt needs warmup_steps >= 1); label, default, description,
+    # type, step and choices must be the same everywhere.
     by_name: dict[str, dynweights.Param] = {}
     for _, param in ALL_PARAMS:
-        assert by_name.setdefault(param.name, param) == param, param.name
-    assert {"total_steps", "max_weight", "init_lr", "min_lr"} <= set(by_name)
+        first = by_name.setdefault(param.name, param)
+        assert dataclasses.replace(param, min=first.min, max=first.max) == first, param.name
+        assert type(param.min) is type(first.min), param.name
+        assert type(param.max) is type(first.max), param.name
+    assert {"total_steps", "max_weight", "init_lr", "min_lr", "decay_shape"} <= set(by_name)
+
+
+def test_params_differ_across_specs_only_where_expected():
+    # Pins the bounds differences there are, so a new one is a decision:
+    # inverse_sqrt needs warmup_steps >= 1, and so total_steps >= 2.
+    bounds: dict[str, set[tuple[object, object]]] = {}
+    for _, param in ALL_PARAMS:
+        bounds.setdefault(param.name, set()).add((param.min, param.max))
+    differing = {name: sorted(pairs) for name, pairs in bounds.items() if len(pairs) > 1}
+    top = dynweights.MAX_TOTAL_STEPS - 1
+    total = dynweights.MAX_TOTAL_STEPS
+    assert differing == {
+        "warmup_steps": [(0, top), (1, top)],
+        "total_steps": [(1, total), (2, total)],
+    }
+    inverse_sqrt = {p.name: p.min for p in SCHEDULES["inverse_sqrt"].params}
+    assert inverse_sqrt["warmup_steps"] == 1
+    assert inverse_sqrt["total_steps"] == 2
 
 
 @pytest.mark.parametrize(("spec", "param"), ALL_PARAMS, ids=PARAM_IDS)
@@ -79,10 +113,15 @@ def test_param_metadata_is_consistent(spec, param):
     assert isinstance(param.default, param.type)
     assert not isinstance(param.default, bool)
     if param.type is str:
+        # A choice: the explorer shows a select box of `choices`, with no bounds.
         assert param.default in param.choices
         assert param.min is None
         assert param.max is None
+        assert isinstance(param.choices, tuple)
+        assert all(isinstance(c, str) and c for c in param.choices)
+        assert len(set(param.choices)) == len(param.choices) >= 2
     else:
+        assert param.choices == ()
         assert isinstance(param.min, param.type)
         assert isinstance(param.max, param.type)
         assert param.min <= param.default <= param.max
@@ -90,6 +129,19 @@ def test_param_metadata_is_consistent(spec, param):
         assert param.step <= param.max - param.min
     if param.type is int:
         assert param.step == 1
+
+
+@pytest.mark.parametrize(("spec", "param"), ALL_PARAMS, ids=PARAM_IDS)
+def test_default_and_every_choice_are_valid(spec, param):
+    steps = np.linspace(0, 2 * spec.defaults()["total_steps"], 401)
+    curves = []
+    for value in (param.default, *param.choices):
+        curve = spec.function(steps, **{**spec.defaults(), param.name: value})
+        assert np.all(np.isfinite(curve)), value
+        curves.append(curve)
+    # Each choice draws its own curve: a choice that changes nothing is a defect.
+    distinct = {curve.tobytes() for curve in curves[1:]}
+    assert len(distinct) == len(param.choices)
 
 
 def test_defaults_method():
@@ -142,19 +194,31 @@ def test_public_api_is_pinned_and_sorted():
         "DEFAULT_POINTS",
         "MAX_POINTS",
         "MAX_TOTAL_STEPS",
+        "PRESETS",
         "SCHEDULES",
+        "TARGETS",
         "Param",
+        "Preset",
         "Schedule",
         "cosine",
         "cosine_annealing",
         "cosine_warm_restarts",
         "cosine_with_linear_warmup",
+        "cyclical_annealing",
         "evaluate",
         "exponential",
+        "exponential_decay",
         "get_schedule",
+        "inverse_sqrt",
         "linear",
+        "one_cycle",
         "plot_steps",
+        "polynomial_decay",
         "power",
+        "sigmoid_ramp",
+        "step_decay",
+        "to_code",
+        "warmup_stable_decay",
     ]
 
     # Sorted the way ruff's RUF022 sorts it (isort style): CONSTANTS, then
@@ -172,4 +236,4 @@ def test_package_is_typed():
 
 def test_max_total_steps_is_the_total_steps_bound():
     total_steps = {p for _, p in ALL_PARAMS if p.name == "total_steps"}
-    assert [p.max for p in total_steps] == [dynweights.MAX_TOTAL_STEPS]
+    assert {p.max for p in total_steps} == {dynweights.MAX_TOTAL_STEPS}
