@@ -25,11 +25,15 @@ if "link_notices" not in st.session_state:
     check = model.check_link({key: st.query_params.get_all(key) for key in st.query_params})
     for key in check.drop:
         del st.query_params[key]
-    for key, value in check.keep_last.items():
-        st.query_params[key] = value
+    for key, kept in check.replace.items():
+        st.query_params[key] = kept
     with get_session_state().query_params() as query_state:
         query_state.set_initial_query_params_from_current()
     st.session_state.link_notices = check.notices
+    # A preset in the link sets the widgets; the link's own values still win,
+    # because Streamlit seeds bound widgets from the URL on the first run.
+    if model.PRESET_KEY in st.query_params:
+        st.session_state.update(model.apply_preset(st.query_params[model.PRESET_KEY]))
 
 
 def _ladder_key(name: str) -> str:
@@ -42,6 +46,22 @@ def _follow_ladder(name: str) -> None:
 
 def _move_ladder(name: str, options: list[int]) -> None:
     st.session_state[_ladder_key(name)] = model.nearest(options, st.session_state[name])
+
+
+def _use_preset() -> None:
+    name = st.session_state[model.PRESET_KEY]
+    if name in dynweights.PRESETS:
+        st.session_state.update(model.apply_preset(name))
+        for param in model.PARAMS.values():
+            if _ladder_key(param.name) in st.session_state:
+                ladder = model.nice_steps(*(int(b) for b in model.bounds(param)))
+                _move_ladder(param.name, ladder)
+
+
+def _pin(texts: list[str]) -> None:
+    pinned = list(st.session_state.get(model.PIN_KEY, []))
+    fresh = [text for text in texts if text not in pinned]
+    st.session_state[model.PIN_KEY] = (pinned + fresh)[: model.MAX_PINS]
 
 
 def param_widget(param: dynweights.Param) -> model.Value:
@@ -115,25 +135,26 @@ def param_widget(param: dynweights.Param) -> model.Value:
 
 
 def chart_section(
-    spec: model.Chart, values: dict[str, model.Value], image_format: str
+    spec: model.Chart, values: dict[str, model.Value], image_format: str, pins: list[str]
 ) -> tuple[list[str], list[model.Curve]]:
-    """One chart with its curve picker, log toggle, errors and formulas."""
+    """One chart with its curve picker, log toggle, pinned curves, errors and formulas."""
     st.subheader(spec.title)
     left, right = st.columns([3, 1], vertical_alignment="bottom")
     names = left.multiselect(
         f"{spec.title}: curves",
         spec.names,
-        default=spec.names,
+        default=spec.defaults,
         format_func=lambda name: dynweights.SCHEDULES[name].label,
         key=spec.key,
         bind="query-params",
     )
     log_y = right.toggle("Log-scale y", key=spec.log_key, bind="query-params")
     curves, errors = model.build_curves(names, values)
-    for error in errors:
+    pinned, pin_errors = model.pinned_curves(pins, spec.family)
+    for error in [*errors, *pin_errors]:
         st.error(error, icon="⚠️")
     warmup_end = model.warmup_end(curves, values)
-    fig = figures.chart(spec.title, curves, log_y=log_y, warmup_end=warmup_end)
+    fig = figures.chart(spec.title, [*curves, *pinned], log_y=log_y, warmup_end=warmup_end)
     st.plotly_chart(
         fig,
         config=figures.plotly_config(spec.image_name, image_format, int(values["total_steps"])),
@@ -142,7 +163,7 @@ def chart_section(
     for curve in curves:
         st.markdown(f"**{curve.label}**")
         st.latex(curve.formula)
-    return names, curves
+    return names, [*curves, *pinned]
 
 
 st.title("dynweights explorer")
@@ -155,6 +176,18 @@ for notice in st.session_state.link_notices:
     st.warning(notice, icon="🔗")
 
 with st.sidebar:
+    # Options are the preset names as they stand in the URL (`?preset=sgdr`):
+    # Streamlit writes a select box's displayed text into the query string.
+    st.selectbox(
+        "Preset",
+        (model.NO_PRESET, *dynweights.PRESETS),
+        key=model.PRESET_KEY,
+        on_change=_use_preset,
+        bind="query-params",
+        help="Published schedules: sets the parameters and the visible curves.",
+    )
+    if (preset := dynweights.PRESETS.get(str(st.session_state.get(model.PRESET_KEY)))) is not None:
+        st.caption(f"**{preset.label}.** {preset.description}")
     values: dict[str, model.Value] = {}
     for group, params in model.PARAM_GROUPS.items():
         st.header(group)
@@ -168,16 +201,48 @@ with st.sidebar:
         bind="query-params",
     )
 
+pins = st.multiselect(
+    "Pinned curves (stay on the charts while you tweak; part of the share link)",
+    st.session_state.get(model.PIN_KEY, []),
+    key=model.PIN_KEY,
+    accept_new_options=True,
+    max_selections=model.MAX_PINS,
+    bind="query-params",
+)
 visible: dict[str, list[str]] = {}
 plotted: list[model.Curve] = []
 for spec, column in zip(model.CHARTS, st.columns(len(model.CHARTS)), strict=True):
     with column:
-        names, curves = chart_section(spec, values, image_format)
+        names, curves = chart_section(spec, values, image_format, pins)
     visible[spec.key] = names
     plotted.extend(curves)
+# The drawn, unpinned curves: a curve whose parameters conflict cannot be pinned or exported.
+live = [(c.name, c.params) for c in plotted if c.column == c.name]
+st.button(
+    "📌 Pin the visible curves",
+    on_click=_pin,
+    args=([model.format_pin(name, params) for name, params in live],),
+    help=f"Keeps up to {model.MAX_PINS} curves with their current parameters for comparison.",
+)
+
+with st.expander("Use it in your code"):
+    if live:
+        left, right = st.columns(2)
+        chosen = left.selectbox(
+            "Curve",
+            [name for name, _ in live],
+            format_func=lambda n: dynweights.SCHEDULES[n].label,
+            key="export_curve",
+        )
+        family = dynweights.SCHEDULES[chosen].family
+        targets = dynweights.TARGETS if family == "lr" else ("python",)
+        target = right.radio("Target", targets, horizontal=True, key="export_target")
+        st.code(dynweights.to_code(chosen, target, **dict(live)[chosen]), language="python")
+    else:
+        st.caption("Show a curve to export it.")
 
 st.subheader("Download and share")
-total_steps = int(values["total_steps"])
+total_steps = downloads.span(plotted, int(values["total_steps"]))
 csv_steps = downloads.csv_steps(plotted, total_steps)
 share_query = [(key, v) for key in st.query_params for v in st.query_params.get_all(key)]
 col_csv, col_json = st.columns(2)
@@ -191,7 +256,7 @@ col_csv.download_button(
 )
 col_json.download_button(
     "Download JSON",
-    data=lambda: downloads.config_json(values, visible, share_query),
+    data=lambda: downloads.config_json(values, visible, share_query, pins),
     file_name=f"dynweights-T{total_steps}-config.json",
     mime="application/json",
     on_click="ignore",

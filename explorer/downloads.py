@@ -13,6 +13,11 @@ import dynweights
 from explorer.model import CSV_ALL_STEPS_MAX, Curve, Value, schedule_params
 
 
+def span(curves: Sequence[Curve], total_steps: int) -> int:
+    """The last step worth writing: ``total_steps``, or a pinned curve's longer run."""
+    return max([total_steps, *(int(c.params["total_steps"]) for c in curves)])
+
+
 def csv_steps(curves: Sequence[Curve], total_steps: int) -> NDArray[np.int64]:
     """Every step up to ``CSV_ALL_STEPS_MAX`` steps, else the union of the plotted ones."""
     if total_steps <= CSV_ALL_STEPS_MAX or not curves:
@@ -28,12 +33,15 @@ def csv_filename(total_steps: int, rows: int) -> str:
 
 
 def csv_text(curves: Sequence[Curve], steps: NDArray[np.int64]) -> str:
-    """``step,<name>,...`` with one row per step and every value in repr precision."""
+    """``step,<column>,...`` with one row per step and every value in repr precision.
+
+    A column is named after its schedule, or a pinned curve after its pin text.
+    """
     columns = [
         np.asarray(dynweights.evaluate(c.name, steps, **c.params), dtype=np.float64).tolist()
         for c in curves
     ]
-    lines = [",".join(["step", *(c.name for c in curves)])]
+    lines = [",".join(["step", *(c.column for c in curves)])]
     # repr of a Python float is its shortest round-trip form.
     lines.extend(
         ",".join([str(step), *map(repr, row)])
@@ -46,6 +54,7 @@ def config_json(
     values: Mapping[str, Value],
     visible: Mapping[str, Sequence[str]],
     query: Sequence[tuple[str, str]],
+    pins: Sequence[str] = (),
 ) -> str:
     """The whole view: every parameter, the visible curves and the share query.
 
@@ -58,6 +67,7 @@ def config_json(
         "schedules": {
             name: schedule_params(name, values) for names in visible.values() for name in names
         },
+        "pinned": list(pins),
         "share_query": "?" + urlencode(query) if query else "",
     }
     return json.dumps(config, indent=2) + "\n"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -15,12 +16,28 @@ from dynweights import SCHEDULES, Param
 
 Value = int | float | str
 
-# One widget per parameter name: Params of the same name are the same in every schedule.
-PARAMS: dict[str, Param] = {p.name: p for s in SCHEDULES.values() for p in s.params}
+
+def _widest(params: Sequence[Param]) -> Param:
+    """One Param for a name: same meaning everywhere, the union of the bounds."""
+    numeric = [p for p in params if p.min is not None and p.max is not None]
+    if not numeric:
+        return params[0]
+    low = min(p.min for p in numeric if p.min is not None)
+    high = max(p.max for p in numeric if p.max is not None)
+    return dataclasses.replace(params[0], min=low, max=high)
+
+
+# One widget per parameter name. Params of the same name mean the same in every
+# schedule; only their bounds may differ (inverse_sqrt needs warmup_steps >= 1).
+_BY_NAME: dict[str, list[Param]] = {}
+for _spec in SCHEDULES.values():
+    for _p in _spec.params:
+        _BY_NAME.setdefault(_p.name, []).append(_p)
+PARAMS: dict[str, Param] = {name: _widest(ps) for name, ps in _BY_NAME.items()}
 
 
 def _group(param: Param) -> str:
-    families = {s.family for s in SCHEDULES.values() if param in s.params}
+    families = {s.family for s in SCHEDULES.values() if param.name in {p.name for p in s.params}}
     if families == {"weight"}:
         return "Dynamic weights"
     if families == {"lr"}:
@@ -43,6 +60,7 @@ class Chart:
     title: str
     log_key: str  # URL key of the log-scale toggle
     image_name: str
+    defaults: tuple[str, ...]  # the curves shown when the link says nothing
 
     @property
     def names(self) -> list[str]:
@@ -50,9 +68,28 @@ class Chart:
 
 
 CHARTS = (
-    Chart("weights", "weight", "Dynamic weights", "log_weights", "dynamic-weights"),
-    Chart("lrs", "lr", "Learning-rate schedules", "log_lrs", "learning-rate-schedules"),
+    Chart(
+        "weights",
+        "weight",
+        "Dynamic weights",
+        "log_weights",
+        "dynamic-weights",
+        ("linear", "cosine", "power", "exponential"),
+    ),
+    Chart(
+        "lrs",
+        "lr",
+        "Learning-rate schedules",
+        "log_lrs",
+        "learning-rate-schedules",
+        ("cosine_with_linear_warmup", "cosine_annealing", "cosine_warm_restarts"),
+    ),
 )
+PRESET_KEY = "preset"
+NO_PRESET = "custom"
+PIN_KEY = "pin"
+# Pinned curves cost a rerun each; a handful is what a comparison needs.
+MAX_PINS = 4
 IMAGE_FORMATS = ("png", "svg")
 IMAGE_FORMAT_KEY = "image_format"
 
@@ -109,8 +146,76 @@ class LinkCheck:
     """The outcome of reading a share link before any widget sees it."""
 
     drop: tuple[str, ...]  # keys to remove from the URL
-    keep_last: dict[str, str]  # repeated keys to collapse to their last value
+    replace: dict[str, list[str]]  # keys whose values to narrow: a repeat's last, valid pins
     notices: tuple[str, ...]  # Markdown, with every URL text quoted
+
+
+def format_pin(name: str, params: Mapping[str, Value]) -> str:
+    """A pinned curve as one URL value: ``name:key=value;key=value``."""
+    return name + ":" + ";".join(f"{k}={v}" for k, v in params.items())
+
+
+def parse_pin(text: str) -> tuple[str, dict[str, Value]]:
+    """Reads a pin strictly: a known schedule, each of its parameters once, valid together.
+
+    Raises:
+      ValueError: saying what was wrong, in words fit for a visitor.
+    """
+    if len(text) > 40 * _MAX_VALUE_CHARS:
+        raise ValueError("is too long for a pinned curve")
+    name, _, rest = text.partition(":")
+    if name not in SCHEDULES:
+        raise ValueError("does not start with a known schedule name")
+    spec = SCHEDULES[name]
+    params: dict[str, Value] = {}
+    for item in rest.split(";") if rest else []:
+        key, _, raw = item.partition("=")
+        param = next((p for p in spec.params if p.name == key), None)
+        if param is None or key in params:
+            raise ValueError(f"has an unknown or repeated parameter {quote(key)}")
+        params[key] = parse_value(param, raw)
+    try:
+        dynweights.evaluate(name, 0, **params)
+    except ValueError as err:
+        raise ValueError(f"is not a valid curve: {err}") from None
+    return name, params
+
+
+def _check_pins(values: Sequence[str]) -> tuple[list[str], list[str]]:
+    kept: list[str] = []
+    notices: list[str] = []
+    for text in values:
+        try:
+            parse_pin(text)
+        except ValueError as err:
+            notices.append(f"Ignored the pinned curve {quote(text)}: it {err}.")
+            continue
+        if len(kept) == MAX_PINS:
+            notices.append(f"Kept the first {MAX_PINS} pinned curves; ignored the rest.")
+            break
+        kept.append(text)
+    return kept, notices
+
+
+def _check_single(key: str, raw: str) -> None:
+    """Raises ValueError if ``raw`` is not a value the widget ``key`` may take."""
+    if key in PARAMS:
+        parse_value(PARAMS[key], raw)
+    elif key in {c.log_key for c in CHARTS}:
+        if raw not in ("true", "false"):
+            raise ValueError("must be true or false")
+    elif key == IMAGE_FORMAT_KEY:
+        if raw not in IMAGE_FORMATS:
+            raise ValueError(f"must be one of {', '.join(IMAGE_FORMATS)}")
+    elif key == PRESET_KEY and raw not in {NO_PRESET, *dynweights.PRESETS}:
+        raise ValueError(f"must be one of {', '.join(dynweights.PRESETS)}")
+
+
+def _default_text(key: str) -> str:
+    return str(PARAMS[key].default) if key in PARAMS else "the default"
+
+
+SINGLE_KEYS = frozenset({*PARAMS, *(c.log_key for c in CHARTS), IMAGE_FORMAT_KEY, PRESET_KEY})
 
 
 def check_link(query: Mapping[str, Sequence[str]]) -> LinkCheck:
@@ -118,13 +223,13 @@ def check_link(query: Mapping[str, Sequence[str]]) -> LinkCheck:
 
     Each parameter value is read strictly with ``parse_value``; a bad one is
     dropped so its widget shows the default. A repeated key keeps its last value,
-    as Streamlit would. Curve lists keep their known labels. Unknown keys go.
+    as Streamlit would. Curve lists keep their known labels, pins the valid ones
+    (at most ``MAX_PINS``). Unknown keys go.
     """
     drop: list[str] = []
-    keep_last: dict[str, str] = {}
+    replace: dict[str, list[str]] = {}
     notices: list[str] = []
     lists = {c.key: {SCHEDULES[n].label for n in c.names} for c in CHARTS}
-    flags = {c.log_key for c in CHARTS}
     for key, values in query.items():
         if key in lists:
             # An empty value is how the browser writes an empty selection.
@@ -132,31 +237,31 @@ def check_link(query: Mapping[str, Sequence[str]]) -> LinkCheck:
             if unknown:
                 drop.append(key)
                 notices.append(f"Ignored {quote(key)}: unknown curve {quote(unknown[0])}.")
-            continue
-        if key in PARAMS or key in flags or key == IMAGE_FORMAT_KEY:
+        elif key == PIN_KEY:
+            kept, pin_notices = _check_pins([v for v in values if v])
+            notices.extend(pin_notices)
+            if not kept:
+                drop.append(key)
+            elif kept != list(values):
+                replace[key] = kept
+        elif key in SINGLE_KEYS:
             raw = values[-1] if values else ""
             try:
-                if key in PARAMS:
-                    parse_value(PARAMS[key], raw)
-                elif key in flags and raw not in ("true", "false"):
-                    raise ValueError("must be true or false")
-                elif key == IMAGE_FORMAT_KEY and raw not in IMAGE_FORMATS:
-                    raise ValueError(f"must be one of {', '.join(IMAGE_FORMATS)}")
+                _check_single(key, raw)
             except ValueError as err:
                 drop.append(key)
-                default = PARAMS[key].default if key in PARAMS else "the default"
                 notices.append(
                     f"Ignored {quote(key)}={quote(raw)} from the link: it {err}. "
-                    f"Using {quote(str(default))}."
+                    f"Using {quote(_default_text(key))}."
                 )
                 continue
             if len(values) > 1:
-                keep_last[key] = raw
+                replace[key] = [raw]
                 notices.append(f"{quote(key)} was given {len(values)} times; using the last.")
-            continue
-        drop.append(key)
-        notices.append(f"Ignored unknown link parameter {quote(key)}.")
-    return LinkCheck(tuple(drop), keep_last, tuple(notices))
+        else:
+            drop.append(key)
+            notices.append(f"Ignored unknown link parameter {quote(key)}.")
+    return LinkCheck(tuple(drop), replace, tuple(notices))
 
 
 @dataclass(frozen=True)
@@ -169,11 +274,18 @@ class Curve:
     params: dict[str, Value]
     steps: NDArray[np.int64]
     values: NDArray[np.float64]
+    column: str  # the CSV column: the schedule name, or the pin's text
 
 
 def schedule_params(name: str, values: Mapping[str, Value]) -> dict[str, Value]:
     """The subset of the explorer's values that schedule ``name`` takes."""
     return {p.name: values[p.name] for p in SCHEDULES[name].params}
+
+
+def _curve(name: str, params: dict[str, Value], points: int, label: str, column: str) -> Curve:
+    steps = dynweights.plot_steps(name, points, **params)
+    ys = np.asarray(dynweights.evaluate(name, steps, **params), dtype=np.float64)
+    return Curve(name, label, SCHEDULES[name].formula, params, steps, ys, column)
 
 
 def build_curves(
@@ -188,15 +300,51 @@ def build_curves(
     errors: list[str] = []
     for name in names:
         spec = SCHEDULES[name]
-        params = schedule_params(name, values)
         try:
-            steps = dynweights.plot_steps(name, points, **params)
-            ys = np.asarray(dynweights.evaluate(name, steps, **params), dtype=np.float64)
+            curves.append(_curve(name, schedule_params(name, values), points, spec.label, name))
         except ValueError as err:
             errors.append(f"{spec.label}: {err}")
-            continue
-        curves.append(Curve(name, spec.label, spec.formula, params, steps, ys))
     return curves, errors
+
+
+def pin_label(name: str, params: Mapping[str, Value]) -> str:
+    """A pinned curve's legend entry: its label and the parameters that differ."""
+    spec = SCHEDULES[name]
+    changed = [f"{p.name}={params[p.name]}" for p in spec.params if params[p.name] != p.default]
+    return f"📌 {spec.label} ({', '.join(changed) or 'defaults'})"
+
+
+def pinned_curves(
+    pins: Sequence[str], family: str, points: int = dynweights.DEFAULT_POINTS
+) -> tuple[list[Curve], list[str]]:
+    """The pinned curves of ``family``, and a message for each pin that is not valid.
+
+    Pins from a link were checked when it was read, but the pin box also takes
+    text typed by hand.
+    """
+    curves: list[Curve] = []
+    errors: list[str] = []
+    for text in pins:
+        try:
+            name, params = parse_pin(text)
+        except ValueError as err:
+            errors.append(f"The pinned curve {quote(text)} {err}.")
+            continue
+        if SCHEDULES[name].family == family:
+            full = {**SCHEDULES[name].defaults(), **params}
+            curves.append(_curve(name, full, points, pin_label(name, full), text))
+    return curves, errors
+
+
+def apply_preset(name: str) -> dict[str, object]:
+    """The widget values that show preset ``name``: its parameters, else defaults."""
+    preset = dynweights.PRESETS[name]
+    state: dict[str, object] = {
+        p: preset.params.get(p, param.default) for p, param in PARAMS.items()
+    }
+    for chart in CHARTS:
+        state[chart.key] = [n for n in preset.curves if SCHEDULES[n].family == chart.family]
+    return state
 
 
 def warmup_end(curves: Sequence[Curve], values: Mapping[str, Value]) -> int | None:

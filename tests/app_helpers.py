@@ -29,7 +29,7 @@ Query = Mapping[str, str | list[str]]
 
 # The page's widgets besides the parameters, with their defaults.
 VIEW_DEFAULTS: dict[str, Any] = {
-    **{c.key: c.names for c in model.CHARTS},
+    **{c.key: list(c.defaults) for c in model.CHARTS},
     **{c.log_key: False for c in model.CHARTS},
     model.IMAGE_FORMAT_KEY: model.IMAGE_FORMATS[0],
 }

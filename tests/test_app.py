@@ -34,7 +34,7 @@ from dynweights import SCHEDULES
 from explorer import model
 
 DEFAULTS = {name: p.default for name, p in model.PARAMS.items()}
-ALL_NAMES = [n for c in model.CHARTS for n in c.names]
+ALL_NAMES = [n for c in model.CHARTS for n in c.defaults]  # shown by default
 N_CURVES = len(ALL_NAMES)
 
 # A non-default, in-range value for the seed parameters, valid one at a time
@@ -94,7 +94,7 @@ def test_default_run_draws_both_charts_with_registry_labels() -> None:
     assert texts(at, "warning") == []
     assert len(at.get("plotly_chart")) == 2
     for chart in model.CHARTS:
-        labels = [SCHEDULES[n].label for n in chart.names]
+        labels = [SCHEDULES[n].label for n in chart.defaults]
         assert trace_labels(at, chart.key) == labels
     # The seed registry's curves, at least; later schedules join them.
     assert set(trace_labels(at, "weights")) >= {"Linear", "Cosine", "Power", "Exponential"}
@@ -185,7 +185,7 @@ def test_empty_curve_list_in_link_hides_every_curve() -> None:
     assert texts(at, "warning") == []
     assert view_values(at)["lrs"] == []
     assert trace_labels(at, "lrs") == []
-    assert latex_bodies(at) == formulas_of(model.CHARTS[0].names)
+    assert latex_bodies(at) == formulas_of(list(model.CHARTS[0].defaults))
 
 
 def vlines(fig: dict[str, Any]) -> list[tuple[Any, Any]]:
@@ -248,7 +248,8 @@ def test_hiding_curves_removes_traces_and_formulas() -> None:
 
 
 def share_link(at: Any) -> str:
-    (code,) = texts(at, "code")
+    # The share link is the page's last code block (the code export comes before).
+    code = texts(at, "code")[-1]
     return code
 
 
@@ -385,7 +386,7 @@ def test_csv_download_has_every_step_and_exact_values(monkeypatch: pytest.Monkey
     name, text = download(at, "Download CSV", recorded)
     assert name == "dynweights-T100-all-steps.csv"
     header, _ = read_csv(text)
-    assert header == ["step", "power", "linear", *model.CHARTS[1].names]
+    assert header == ["step", "power", "linear", *model.CHARTS[1].defaults]
     assert texts(at, "error") == []
     steps = assert_csv_exact(text, {**DEFAULTS, "min_lr": 0.0123})
     np.testing.assert_array_equal(steps, np.arange(101))

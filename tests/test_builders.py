@@ -148,7 +148,7 @@ def test_check_link_drops_bad_values_and_names_them() -> None:
         }
     )
     assert check.drop == ("total_steps", "weights", "log_weights", "image_format", "zzz")
-    assert check.keep_last == {}
+    assert check.replace == {}
     assert len(check.notices) == 5
     for key, notice in zip(check.drop, check.notices, strict=True):
         assert f"`{key}`" in notice
@@ -159,7 +159,7 @@ def test_check_link_drops_bad_values_and_names_them() -> None:
 
 def test_check_link_keeps_the_last_of_repeated_values() -> None:
     check = model.check_link({"total_steps": ["5", "700"], "init_lr": ["0.5", "abc"]})
-    assert check.keep_last == {"total_steps": "700"}
+    assert check.replace == {"total_steps": ["700"]}
     assert check.drop == ("init_lr",)
     assert any("`total_steps` was given 2 times" in n for n in check.notices)
     assert any("`init_lr`=`abc`" in n for n in check.notices)

@@ -219,9 +219,10 @@ def read_plots(page: Page) -> list[list[dict[str, Any]]]:
 
 
 def chart_labels() -> list[list[str]]:
-    """The trace names each chart shows by default: registry labels, one chart per family."""
-    families = dict.fromkeys(s.family for s in dynweights.SCHEDULES.values())
-    return [[s.label for s in dynweights.SCHEDULES.values() if s.family == f] for f in families]
+    """The trace names each chart shows by default: the registry labels of its defaults."""
+    from explorer.model import CHARTS
+
+    return [[dynweights.SCHEDULES[name].label for name in chart.defaults] for chart in CHARTS]
 
 
 def link_values(query: dict[str, str]) -> dict[str, int | float | str]:

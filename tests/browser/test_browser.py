@@ -14,7 +14,7 @@ import json
 import re
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, quote, urlsplit
 
 import numpy as np
 import pytest
@@ -100,7 +100,8 @@ def test_typing_total_steps_rewrites_url_and_redraws(page: Page, server: Streaml
     )
     assert query_of(page.url)["total_steps"] == "250"
     assert_plots_match(read_plots(page), link_values(query_of(page.url)))
-    expect(page.get_by_test_id("stCode")).to_contain_text("total_steps=250")
+    # The share link is the page's last code block.
+    expect(page.get_by_test_id("stCode").last).to_contain_text("total_steps=250")
 
 
 DOWNLOAD_LINK = {
@@ -189,3 +190,33 @@ def _specs(labels: list[str]) -> list[dynweights.Schedule]:
 
 def _read(download: Download) -> str:
     return Path(download.path()).read_text(encoding="utf-8")
+
+
+def test_preset_and_pins_round_trip_through_the_share_link(
+    new_page: Callable[[], Page], server: StreamlitServer
+) -> None:
+    pin = "cosine_annealing:total_steps=310;init_lr=0.1;min_lr=0.01"
+    page = new_page()
+    page.goto(f"{server.url}?preset=sgdr&pin={quote(pin)}")
+    # SGDR's one curve, and the pinned cosine annealing beside it.
+    wait_for_traces(page, 2)
+    link = page.get_by_test_id("stCode").last.inner_text().strip()
+    query = dict(parse_qsl(urlsplit(link).query))
+    assert query["preset"] == "sgdr"
+    assert query["pin"] == pin
+    before = read_plots(page)
+
+    fresh = new_page()
+    fresh.goto(link)
+    wait_for_traces(fresh, 2)
+    after = read_plots(fresh)
+    assert after == before
+    names = [t["name"] for chart in after for t in chart]
+    assert names == ["Cosine warm restarts", "📌 Cosine annealing (total_steps=310, min_lr=0.01)"]
+    sgdr = dynweights.PRESETS["sgdr"].params
+    x, y = (np.asarray(after[1][0][k]) for k in ("x", "y"))
+    np.testing.assert_array_equal(y, dynweights.evaluate("cosine_warm_restarts", x, **sgdr))
+    x, y = (np.asarray(after[1][1][k]) for k in ("x", "y"))
+    np.testing.assert_array_equal(
+        y, dynweights.evaluate("cosine_annealing", x, total_steps=310, min_lr=0.01)
+    )
