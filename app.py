@@ -54,8 +54,7 @@ def _use_preset() -> None:
         st.session_state.update(model.apply_preset(name))
         for param in model.PARAMS.values():
             if _ladder_key(param.name) in st.session_state:
-                ladder = model.nice_steps(*(int(b) for b in model.bounds(param)))
-                _move_ladder(param.name, ladder)
+                _move_ladder(param.name, model.ladder(param))
 
 
 def _pin(texts: list[str]) -> None:
@@ -81,7 +80,7 @@ def param_widget(param: dynweights.Param) -> model.Value:
     low, high = model.bounds(param)
     if param.type is int and high - low > model.WIDE_RANGE:
         # An exact number for any count up to 10^9, and a 1-2-5 slider to sweep.
-        ladder = model.nice_steps(int(low), int(high))
+        ladder = model.ladder(param)
         value = st.number_input(
             param.label,
             int(low),

@@ -364,6 +364,12 @@ def nice_steps(low: int, high: int) -> list[int]:
     return sorted(ladder)
 
 
+def ladder(param: Param) -> list[int]:
+    """The coarse slider's options beside a wide integer parameter's exact input."""
+    low, high = bounds(param)
+    return nice_steps(int(low), int(high))
+
+
 def nearest(options: Sequence[int], value: float) -> int:
     """The option closest to ``value`` on a log scale (ties go low)."""
     return min(options, key=lambda o: (abs(math.log1p(o) - math.log1p(max(value, 0))), o))
