@@ -44,9 +44,20 @@ def _cosine_piece(peak: float, floor: float, length: float | NDArray[np.float64]
     # halving is exact, so this equals PyTorch's ``(peak - floor) * (1 + cos) / 2``,
     # except that the minimum keeps ``floor + (peak - floor)`` from rounding one
     # ulp above ``peak`` (0.001 + 0.009 is 0.010000000000000002), as PyTorch's does.
-    return lambda t: np.minimum(
-        floor + (peak - floor) * ((1 + np.cos(np.pi * t / length)) / 2), peak
-    )
+
+    def piece(t: NDArray[np.float64]) -> NDArray[np.float64]:
+        # The same operations in the same order, in place after the first
+        # (which allocates, so the caller's steps are never written to).
+        x = np.pi * t
+        x /= length
+        np.cos(x, out=x)
+        x += 1
+        x /= 2
+        x *= peak - floor
+        x += floor
+        return np.minimum(x, peak, out=x)
+
+    return piece
 
 
 def _join(
