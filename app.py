@@ -200,24 +200,29 @@ with st.sidebar:
         bind="query-params",
     )
 
-pins = st.multiselect(
-    "Pinned curves (stay on the charts while you tweak; part of the share link)",
+# The charts come first on the page and the pins below them, but the pins are
+# read first: the charts draw them.
+chart_columns = st.columns(len(model.CHARTS))
+pin_area = st.container()
+pins = pin_area.multiselect(
+    "Pinned curves (they stay on the charts while you tweak, and are in the share link)",
     st.session_state.get(model.PIN_KEY, []),
     key=model.PIN_KEY,
     accept_new_options=True,
     max_selections=model.MAX_PINS,
+    placeholder="Pin the visible curves with the button below",
     bind="query-params",
 )
 visible: dict[str, list[str]] = {}
 plotted: list[model.Curve] = []
-for spec, column in zip(model.CHARTS, st.columns(len(model.CHARTS)), strict=True):
+for spec, column in zip(model.CHARTS, chart_columns, strict=True):
     with column:
         names, curves = chart_section(spec, values, image_format, pins)
     visible[spec.key] = names
     plotted.extend(curves)
 # The drawn, unpinned curves: a curve whose parameters conflict cannot be pinned or exported.
 live = [(c.name, c.params) for c in plotted if c.column == c.name]
-st.button(
+pin_area.button(
     "📌 Pin the visible curves",
     on_click=_pin,
     args=([model.format_pin(name, params) for name, params in live],),
