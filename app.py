@@ -32,8 +32,8 @@ if "link_notices" not in st.session_state:
     st.session_state.link_notices = check.notices
     # A preset in the link sets the widgets; the link's own values still win,
     # because Streamlit seeds bound widgets from the URL on the first run.
-    if model.PRESET_KEY in st.query_params:
-        st.session_state.update(model.apply_preset(st.query_params[model.PRESET_KEY]))
+    if (preset_in_link := st.query_params.get(model.PRESET_KEY)) in dynweights.PRESETS:
+        st.session_state.update(model.apply_preset(str(preset_in_link)))
 
 
 def _ladder_key(name: str) -> str:

@@ -60,6 +60,16 @@ def test_choosing_a_preset_sets_the_widgets():
     )
 
 
+def test_the_no_preset_choice_in_a_link_is_the_default_view():
+    at = open_app({"preset": model.NO_PRESET, "power_factor": "3.0"})
+    assert not at.exception
+    assert at.warning.values == []
+    assert param_values(at) == {
+        **{k: p.default for k, p in model.PARAMS.items()},
+        "power_factor": 3.0,
+    }
+
+
 def test_unknown_preset_is_ignored_with_a_notice():
     at = open_app({"preset": "<b>gpt5</b>"})
     assert not at.exception
