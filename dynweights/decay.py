@@ -34,17 +34,21 @@ from dynweights._spec import (
     Value,
     Values,
 )
-from dynweights.lr import Piece, _cosine_piece, _join, _linear_piece, _lr_args, _warmup_end
+from dynweights.lr import (
+    Piece,
+    _check_warmup,
+    _cosine_piece,
+    _join,
+    _linear_piece,
+    _lr_args,
+    _multiples,
+    _warmup_end,
+)
 
 # inverse_sqrt divides by the warmup length, so it needs one step of warmup,
 # and a run of at least two steps to hold it.
 WARMUP_STEPS_POSITIVE = dataclasses.replace(WARMUP_STEPS, min=1)
 TOTAL_STEPS_TWO = dataclasses.replace(TOTAL_STEPS, min=2)
-
-
-def _check_warmup(warmup_steps: object, total: int, low: int = 0) -> int:
-    rule = f"in [{low}, total_steps) = [{low}, {total})"
-    return check_int("warmup_steps", warmup_steps, low, total - 1, rule=rule)
 
 
 def _constant(value: float) -> Piece:
@@ -389,10 +393,7 @@ def one_cycle(
 
 
 def _step_drops(params: Mapping[str, Value], limit: int) -> NDArray[np.int64]:
-    total, size = int(params["total_steps"]), int(params["step_size"])
-    count = total // size
-    picks = np.arange(1, count + 1) if count <= limit else np.linspace(1, count, limit)
-    return np.unique(np.rint(picks).astype(np.int64)) * size
+    return _multiples(int(params["total_steps"]), int(params["step_size"]), limit)
 
 
 def _wsd_marks(params: Mapping[str, Value], limit: int) -> NDArray[np.int64]:

@@ -73,6 +73,18 @@ def _join(
     )
 
 
+def _check_warmup(warmup_steps: object, total: int, low: int = 0) -> int:
+    rule = f"in [{low}, total_steps) = [{low}, {total})"
+    return check_int("warmup_steps", warmup_steps, low, total - 1, rule=rule)
+
+
+def _multiples(total: int, size: int, limit: int) -> NDArray[np.int64]:
+    """The multiples of ``size`` in ``(0, total]``, evenly thinned to ``limit``."""
+    count = total // size
+    picks = np.arange(1, count + 1) if count <= limit else np.linspace(1, count, limit)
+    return np.unique(np.rint(picks).astype(np.int64)) * size
+
+
 def _lr_args(total_steps: object, init_lr: object, min_lr: object) -> tuple[int, float, float]:
     total = check_int("total_steps", total_steps, 1)
     peak = check_real("init_lr", init_lr, 0.0)
@@ -130,13 +142,7 @@ def cosine_with_linear_warmup(
     array([0.  , 0.05, 0.1 , 0.05, 0.  ])
     """
     total, peak, floor = _lr_args(total_steps, init_lr, min_lr)
-    warmup = check_int(
-        "warmup_steps",
-        warmup_steps,
-        0,
-        total - 1,
-        rule=f"in [0, total_steps) = [0, {total})",
-    )
+    warmup = _check_warmup(warmup_steps, total)
     start = check_real("warmup_lr", warmup_lr, 0.0)
     t = as_steps(steps, total)
     rise = _linear_piece(start, peak, warmup)
@@ -254,9 +260,7 @@ def _restarts(params: Mapping[str, Value], limit: int) -> NDArray[np.int64]:
     """The restart steps up to ``total_steps``, evenly thinned to ``limit``."""
     total, cycle, mult = (int(params[k]) for k in ("total_steps", "cycle_steps", "cycle_mult"))
     if mult == 1:
-        count = total // cycle
-        picks = np.arange(1, count + 1) if count <= limit else np.linspace(1, count, limit)
-        return np.unique(np.rint(picks).astype(np.int64)) * cycle
+        return _multiples(total, cycle, limit)
     # Geometric cycles: at most log2(2**53) of them, so a loop over cycles is cheap.
     starts: list[int] = []
     start, length = cycle, cycle * mult
