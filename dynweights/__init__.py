@@ -11,8 +11,10 @@ array of steps gives a float64 array of the same shape, and steps past
 ['cosine', 'cosine_annealing']
 """
 
-from dynweights._registry import SCHEDULES, evaluate, get_schedule
-from dynweights._spec import MAX_TOTAL_STEPS, Param, Schedule
+from dynweights._bound import Bound
+from dynweights._phases import phases
+from dynweights._registry import SCHEDULES, evaluate, from_json, get_schedule, schedule
+from dynweights._spec import MAX_TOTAL_STEPS, Limit, Param, Rule, Schedule
 from dynweights.decay import (
     exponential_decay,
     inverse_sqrt,
@@ -34,8 +36,11 @@ __all__ = [
     "PRESETS",
     "SCHEDULES",
     "TARGETS",
+    "Bound",
+    "Limit",
     "Param",
     "Preset",
+    "Rule",
     "Schedule",
     "cosine",
     "cosine_annealing",
@@ -45,13 +50,16 @@ __all__ = [
     "evaluate",
     "exponential",
     "exponential_decay",
+    "from_json",
     "get_schedule",
     "inverse_sqrt",
     "linear",
     "one_cycle",
+    "phases",
     "plot_steps",
     "polynomial_decay",
     "power",
+    "schedule",
     "sigmoid_ramp",
     "step_decay",
     "to_code",

@@ -6,12 +6,16 @@ One helper raises every error, so all messages read alike, in the Keras style:
 
 from __future__ import annotations
 
+import itertools
 import math
 import numbers
-from typing import NoReturn
+from collections.abc import Mapping
+from typing import Any, NoReturn
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+
+from dynweights._spec import Param, Rule
 
 # Integers beyond 2**53 are not exactly representable as float64, so a step
 # count above it could not be evaluated exactly.
@@ -131,4 +135,96 @@ def finish(out: NDArray[np.float64], steps: ArrayLike) -> float | NDArray[np.flo
     """Scalar step in, Python float out; array in, the float64 array out."""
     if isinstance(steps, numbers.Real) or getattr(steps, "ndim", None) == 0:
         return float(out[0])
+    return out
+
+
+def show_number(value: float) -> str:
+    """A bound in a message, exactly: ``100``, ``0.1``, ``0.009900990099009901``, ``2**53``."""
+    if value == MAX_INT:
+        return "2**53"
+    if float(value).is_integer() and abs(value) < MAX_INT:
+        return str(int(value))
+    return repr(float(value))
+
+
+def check_params(
+    params: tuple[Param, ...], rules: tuple[Rule, ...], given: Mapping[str, object]
+) -> dict[str, Any]:
+    """Checks ``given`` (defaults filled in) against each parameter and rule, in order.
+
+    Returns the plain checked values: ``int``, ``float``, ``str`` or a tuple of ints.
+    """
+    by_param = {rule.param: rule for rule in rules}
+    checked: dict[str, Any] = {}
+    for param in params:
+        value = given[param.name]
+        checked[param.name] = _check_one(param, by_param.get(param.name), value, checked)
+    return checked
+
+
+def _check_one(param: Param, rule: Rule | None, value: object, done: Mapping[str, Any]) -> Any:
+    if param.type is str:
+        return check_choice(param.name, value, param.choices)
+    if param.type is list:
+        return check_steps_list(param.name, value)
+    is_int = param.type is int
+    own_low = param.low if param.low is not None else param.min
+    own_low = -math.inf if own_low is None else float(own_low)
+    own_high = param.high if param.high is not None else (MAX_INT if is_int else math.inf)
+    ends: list[tuple[float, str, bool]] = [
+        (own_low, show_number(own_low), param.low_open),
+        (float(own_high), show_number(own_high), param.high_open),
+    ]
+    for index, limit in enumerate((rule.low, rule.high) if rule else (None, None)):
+        if limit is not None:
+            ends[index] = (float(limit.value(done)), limit.text, limit.open)
+    (low, low_text, low_open), (high, high_text, high_open) = ends
+    symbolic = any(text != show_number(v) for v, text, _ in ends if math.isfinite(v))
+    if symbolic:
+        lb, rb = "(" if low_open else "[", ")" if high_open else "]"
+        rule_text = (
+            f"in {lb}{low_text}, {high_text}{rb} = {lb}{show_number(low)}, {show_number(high)}{rb}"
+        )
+    elif is_int:
+        rule_text = f"an integer in [{show_number(low)}, {show_number(high)}]"
+    elif high == math.inf:
+        rule_text = f"a finite number {'>' if low_open else '>='} {show_number(low)}"
+    else:
+        lb, rb = "(" if low_open else "[", ")" if high_open else "]"
+        rule_text = f"in {lb}{show_number(low)}, {show_number(high)}{rb}"
+    if rule is not None and rule.note:
+        rule_text += f": {rule.note}"
+    if is_int:
+        top = int(high) - 1 if high_open and float(high).is_integer() else math.floor(high)
+        bottom = int(low) + 1 if low_open and float(low).is_integer() else math.ceil(low)
+        number: float = check_int(param.name, value, bottom, min(top, MAX_INT), rule=rule_text)
+    else:
+        number = check_real(
+            param.name,
+            value,
+            low,
+            high,
+            low_open=low_open,
+            high_open=high_open,
+            rule=rule_text,
+        )
+    if rule is not None and rule.holds is not None and not rule.holds({**done, param.name: number}):
+        fail(param.name, rule_text, value)
+    return number
+
+
+MAX_LIST = 1000
+
+
+def check_steps_list(name: str, value: object) -> tuple[int, ...]:
+    """A strictly increasing sequence of integer steps >= 1 (milestones)."""
+    rule = f"a strictly increasing sequence of integers >= 1, at most {MAX_LIST} of them"
+    if isinstance(value, str | bytes) or not isinstance(value, tuple | list | np.ndarray):
+        fail(name, rule, value)
+    items = list(value)
+    if len(items) > MAX_LIST:
+        fail(name, rule, value)
+    out = tuple(check_int(name, item, 1, rule=rule) for item in items)
+    if any(b <= a for a, b in itertools.pairwise(out)):
+        fail(name, rule, value)
     return out

@@ -8,15 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Literal, TypeAlias
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-Value: TypeAlias = int | float | str
+if TYPE_CHECKING:
+    from dynweights._tree import Node
+
+Value: TypeAlias = Any  # int | float | str, or a tuple of them (milestones, phases)
 Values: TypeAlias = float | NDArray[np.float64]
-Family: TypeAlias = Literal["weight", "lr"]
-Breakpoints: TypeAlias = Callable[[Mapping[str, Value], int], NDArray[np.int64]]
+Family: TypeAlias = Literal["weight", "lr", "custom"]
+Checked: TypeAlias = Mapping[str, Any]
 
 
 @dataclass(frozen=True)
@@ -33,10 +36,13 @@ class Param:
       type: ``int``, ``float`` or ``str`` (a choice among ``choices``).
       step: the explorer's resolution for the value (1 for integers).
       choices: the allowed values of a ``str`` parameter.
+      low, high: the validity range of the value (``None``: ``min``, and no upper
+        limit: 2**53 for integers); ``low_open``/``high_open`` exclude the end.
+      note: a reason appended to the error message.
 
     ``min`` and ``max`` bound what a visitor of the explorer can ask for, and what
-    the property tests cover. The schedule functions themselves accept any value
-    that satisfies the schedule's validity rules (see each docstring).
+    the property tests cover. The schedules themselves accept any value within
+    ``low``/``high`` and the schedule's ``rules``.
     """
 
     name: str
@@ -45,29 +51,78 @@ class Param:
     min: int | float | None
     max: int | float | None
     description: str
-    type: type[int] | type[float] | type[str] = float
+    type: type[int] | type[float] | type[str] | type[list[int]] = float
     step: float = 1.0
     choices: tuple[str, ...] = ()
+    low: float | None = None
+    high: float | None = None
+    low_open: bool = False
+    high_open: bool = False
+
+
+@dataclass(frozen=True)
+class Limit:
+    """One end of a range that depends on other parameters: ``total_steps``."""
+
+    text: str  # how the message names it: "total_steps", "1 / (total_steps + 1)"
+    value: Callable[[Checked], float]
+    open: bool = False
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule tying ``param`` to other parameters, as data.
+
+    The check, the explorer's dynamic bounds and the test strategies all read it.
+    ``low``/``high`` replace the parameter's own ends; ``holds`` is an extra
+    condition reported with the same message. The message names both parameters:
+    ``warmup_steps must be in [0, total_steps) = [0, 100), got 150``.
+    """
+
+    param: str
+    low: Limit | None = None
+    high: Limit | None = None
+    holds: Callable[[Checked], bool] | None = None
+    note: str = ""
+
+    @property
+    def depends_on(self) -> tuple[str, ...]:
+        texts = " ".join(x.text for x in (self.low, self.high) if x is not None)
+        return tuple(sorted({w for w in texts.replace("(", " ").split() if w.isidentifier()}))
 
 
 @dataclass(frozen=True)
 class Schedule:
-    """A registered schedule: its function and everything needed to show it."""
+    """A registered family: its one definition and everything needed to show it.
+
+    ``build`` takes checked parameters and returns the schedule's tree of pieces
+    (``dynweights._tree``), from which its values, breakpoints, formula and code
+    for every target are derived. ``function`` is the public per-family function.
+    """
 
     name: str
     label: str
     family: Family
-    formula: str
     function: Callable[..., Values]
     params: tuple[Param, ...]
     description: str
-    breakpoints: Breakpoints | None = None
-    """Steps where the curve has a kink or jump, given checked parameters and
-    a limit on how many to return (evenly thinned beyond it)."""
+    build: Callable[[Checked], Node]
+    rules: tuple[Rule, ...] = ()
 
     def defaults(self) -> dict[str, Value]:
         """Returns ``{param name: default}`` for every parameter."""
         return {p.name: p.default for p in self.params}
+
+    def param(self, name: str) -> Param:
+        """The parameter ``name`` of this schedule."""
+        return next(p for p in self.params if p.name == name)
+
+    @property
+    def formula(self) -> str:
+        """LaTeX of the schedule at its default parameters, from its definition."""
+        from dynweights._bound import bind
+
+        return bind(self, {}).formula
 
     def __call__(self, steps: ArrayLike, **params: Value) -> Values:
         return self.function(steps, **params)
@@ -85,7 +140,14 @@ TOTAL_STEPS = Param(
     int,
 )
 MAX_WEIGHT = Param(
-    "max_weight", "Max weight", 1.0, 0.0, 100.0, "The weight w that a ramp reaches at T.", step=0.01
+    "max_weight",
+    "Max weight",
+    1.0,
+    0.0,
+    100.0,
+    "The weight w that a ramp reaches (or approaches) at T.",
+    step=0.01,
+    low=0.0,
 )
 POWER_FACTOR = Param(
     "power_factor",
@@ -93,8 +155,10 @@ POWER_FACTOR = Param(
     2.0,
     0.1,
     10.0,
-    "Exponent a: above 1 the ramp starts slowly, below 1 it starts quickly.",
+    "Exponent a of the power ramp (t/T)^a or of the polynomial decay (1 - p)^a; 1 is linear.",
     step=0.1,
+    low=0.0,
+    low_open=True,
 )
 WARMUP_STEPS = Param(
     "warmup_steps",
@@ -113,8 +177,10 @@ INIT_LR = Param(
     0.1,
     0.0,
     1.0,
-    "Peak learning rate, reached at the end of the warmup.",
+    "The schedule's reference learning rate: its peak, reached at the end of any "
+    "warmup, from which it decays (the optimizer's lr in PyTorch terms).",
     step=_LR_STEP,
+    low=0.0,
 )
 WARMUP_LR = Param(
     "warmup_lr",
@@ -124,6 +190,7 @@ WARMUP_LR = Param(
     1.0,
     "Learning rate at step 0, where the linear warmup starts.",
     step=_LR_STEP,
+    low=0.0,
 )
 MIN_LR = Param(
     "min_lr",
@@ -131,8 +198,10 @@ MIN_LR = Param(
     0.0,
     0.0,
     1.0,
-    "Floor of the cosine decay; at most the init learning rate.",
+    "The floor the learning rate decays to (or a cycle's low point); at most the "
+    "init learning rate.",
     step=_LR_STEP,
+    low=0.0,
 )
 CYCLE_STEPS = Param(
     "cycle_steps",
@@ -188,6 +257,9 @@ GAMMA = Param(
     1.0,
     "Decay factor: per step_size steps for step decay, per step for exponential decay.",
     step=_LR_STEP,
+    low=0.0,
+    high=1.0,
+    low_open=True,
 )
 PCT_START = Param(
     "pct_start",
@@ -206,6 +278,7 @@ DIV_FACTOR = Param(
     1000.0,
     "One-cycle starts at init_lr / div_factor.",
     step=1.0,
+    low=1.0,
 )
 FINAL_DIV_FACTOR = Param(
     "final_div_factor",
@@ -215,6 +288,7 @@ FINAL_DIV_FACTOR = Param(
     1000000.0,
     "One-cycle ends at init_lr / div_factor / final_div_factor.",
     step=1.0,
+    low=1.0,
 )
 CYCLES = Param(
     "cycles",
@@ -233,4 +307,16 @@ RAMP_RATIO = Param(
     1.0,
     "Fraction of each cycle spent ramping from 0 to max_weight; the rest holds it.",
     step=0.01,
+    low=0.0,
+    high=1.0,
+    low_open=True,
 )
+
+
+def _total(p: Checked) -> float:
+    return float(p["total_steps"])
+
+
+# Rules shared by several families: the bounds that tie two parameters together.
+WARMUP_BELOW_TOTAL = Rule("warmup_steps", high=Limit("total_steps", _total, open=True))
+MIN_LR_AT_MOST_INIT = Rule("min_lr", high=Limit("init_lr", lambda p: float(p["init_lr"])))

@@ -10,12 +10,10 @@ pieces, each evaluated on its own local step.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
 
-import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 
-from dynweights._checks import as_steps, check_choice, check_int, check_real, fail, finish
+from dynweights._bound import evaluate_spec
 from dynweights._spec import (
     DECAY_SHAPE,
     DECAY_STEPS,
@@ -24,43 +22,27 @@ from dynweights._spec import (
     GAMMA,
     INIT_LR,
     MIN_LR,
+    MIN_LR_AT_MOST_INIT,
     PCT_START,
     POWER_FACTOR,
     STEP_SIZE,
     TOTAL_STEPS,
+    WARMUP_BELOW_TOTAL,
     WARMUP_LR,
     WARMUP_STEPS,
+    Checked,
+    Limit,
+    Rule,
     Schedule,
-    Value,
     Values,
 )
-from dynweights.lr import (
-    Piece,
-    _check_warmup,
-    _cosine_piece,
-    _join,
-    _linear_piece,
-    _lr_args,
-    _multiples,
-    _warmup_end,
-)
+from dynweights._tree import Leaf, Node, join, num, shaped, tex_num
+from dynweights.lr import multiples, warmup
 
 # inverse_sqrt divides by the warmup length, so it needs one step of warmup,
 # and a run of at least two steps to hold it.
 WARMUP_STEPS_POSITIVE = dataclasses.replace(WARMUP_STEPS, min=1)
 TOTAL_STEPS_TWO = dataclasses.replace(TOTAL_STEPS, min=2)
-
-
-def _constant(value: float) -> Piece:
-    return lambda t: np.full_like(t, value)
-
-
-def _sqrt_piece(peak: float, floor: float, length: float) -> Piece:
-    """``1 - sqrt`` decay from ``peak`` to ``floor`` over ``length`` (Hägele et al.)."""
-    return lambda t: np.minimum(floor + (peak - floor) * (1 - np.sqrt(t / length)), peak)
-
-
-_DECAY_PIECES = {"linear": _linear_piece, "cosine": _cosine_piece, "1-sqrt": _sqrt_piece}
 
 
 def warmup_stable_decay(
@@ -115,23 +97,19 @@ def warmup_stable_decay(
     >>> warmup_stable_decay([0, 5, 10, 50, 90, 100], decay_shape="linear")
     array([0.  , 0.05, 0.1 , 0.1 , 0.05, 0.  ])
     """
-    total, peak, floor = _lr_args(total_steps, init_lr, min_lr)
-    warmup = _check_warmup(warmup_steps, total)
-    room = total - warmup
-    decay = check_int(
-        "decay_steps",
-        decay_steps,
-        0,
-        room,
-        rule=f"in [0, total_steps - warmup_steps] = [0, {room}]",
+    return evaluate_spec(
+        _SPECS["warmup_stable_decay"],
+        steps,
+        {
+            "total_steps": total_steps,
+            "warmup_steps": warmup_steps,
+            "decay_steps": decay_steps,
+            "init_lr": init_lr,
+            "warmup_lr": warmup_lr,
+            "min_lr": min_lr,
+            "decay_shape": decay_shape,
+        },
     )
-    shape = check_choice("decay_shape", decay_shape, DECAY_SHAPE.choices)
-    start = check_real("warmup_lr", warmup_lr, 0.0)
-    t = as_steps(steps, total)
-    rise = _linear_piece(start, peak, warmup)
-    fall = _DECAY_PIECES[shape](peak, floor, decay) if decay else _constant(floor)
-    plateau: Piece = lambda u: _join(u, room - decay, _constant(peak), fall)  # noqa: E731
-    return finish(_join(t, warmup, rise, plateau), steps)
 
 
 def inverse_sqrt(
@@ -173,15 +151,15 @@ def inverse_sqrt(
     >>> inverse_sqrt([0, 5, 10, 40], total_steps=100, warmup_steps=10)
     array([0.  , 0.05, 0.1 , 0.05])
     """
-    rule = "an integer in [2, 2**53]: warmup_steps >= 1 must fit before it"
-    total = check_int("total_steps", total_steps, 2, rule=rule)
-    warmup = _check_warmup(warmup_steps, total, low=1)
-    peak = check_real("init_lr", init_lr, 0.0)
-    start = check_real("warmup_lr", warmup_lr, 0.0)
-    t = as_steps(steps, total)
-    rise = _linear_piece(start, peak, warmup)
-    return finish(
-        _join(t, warmup, rise, lambda u: peak * (1 / np.sqrt((u + warmup) / warmup))), steps
+    return evaluate_spec(
+        _SPECS["inverse_sqrt"],
+        steps,
+        {
+            "total_steps": total_steps,
+            "warmup_steps": warmup_steps,
+            "init_lr": init_lr,
+            "warmup_lr": warmup_lr,
+        },
     )
 
 
@@ -228,20 +206,18 @@ def polynomial_decay(
     >>> polynomial_decay([0, 10, 55, 100], power_factor=1.0)
     array([0.  , 0.1 , 0.05, 0.  ])
     """
-    total, peak, floor = _lr_args(total_steps, init_lr, min_lr)
-    warmup = _check_warmup(warmup_steps, total)
-    start = check_real("warmup_lr", warmup_lr, 0.0)
-    a = check_real("power_factor", power_factor, 0.0, low_open=True)
-    t = as_steps(steps, total)
-    rise = _linear_piece(start, peak, warmup)
-    length = total - warmup
-    # Hugging Face's order of operations: range * remaining ** power + end.
-    fall: Piece = lambda u: np.minimum((peak - floor) * (1 - u / length) ** a + floor, peak)  # noqa: E731
-    return finish(_join(t, warmup, rise, fall), steps)
-
-
-def _gamma(gamma: object) -> float:
-    return check_real("gamma", gamma, 0.0, 1.0, low_open=True, rule="in (0, 1]")
+    return evaluate_spec(
+        _SPECS["polynomial_decay"],
+        steps,
+        {
+            "total_steps": total_steps,
+            "warmup_steps": warmup_steps,
+            "init_lr": init_lr,
+            "warmup_lr": warmup_lr,
+            "min_lr": min_lr,
+            "power_factor": power_factor,
+        },
+    )
 
 
 def step_decay(
@@ -276,12 +252,11 @@ def step_decay(
     >>> step_decay([0, 9, 10, 25], init_lr=1.0, step_size=10, gamma=0.5)
     array([1.  , 1.  , 0.5 , 0.25])
     """
-    total = check_int("total_steps", total_steps, 1)
-    peak = check_real("init_lr", init_lr, 0.0)
-    size = check_int("step_size", step_size, 1)
-    factor = _gamma(gamma)
-    t = as_steps(steps, total)
-    return finish(peak * factor ** np.floor(t / size), steps)
+    return evaluate_spec(
+        _SPECS["step_decay"],
+        steps,
+        {"total_steps": total_steps, "init_lr": init_lr, "step_size": step_size, "gamma": gamma},
+    )
 
 
 def exponential_decay(
@@ -310,21 +285,11 @@ def exponential_decay(
     >>> exponential_decay([0, 1, 2], init_lr=1.0, gamma=0.5)
     array([1.  , 0.5 , 0.25])
     """
-    total = check_int("total_steps", total_steps, 1)
-    peak = check_real("init_lr", init_lr, 0.0)
-    factor = _gamma(gamma)
-    return finish(peak * factor ** as_steps(steps, total), steps)
-
-
-def _one_cycle_peak(total: int, pct_start: float) -> float:
-    # PyTorch counts total_steps values (ours are 0..T, so T + 1 of them) and
-    # puts the peak at pct_start * (T + 1) - 1, which need not be an integer.
-    return pct_start * (total + 1) - 1
-
-
-def _anneal(start: float, end: float, length: float) -> Piece:
-    """PyTorch's ``_annealing_cos``: ``end + (start - end) / 2 * (cos(pi p) + 1)``."""
-    return lambda t: end + (start - end) / 2.0 * (np.cos(np.pi * (t / length)) + 1)
+    return evaluate_spec(
+        _SPECS["exponential_decay"],
+        steps,
+        {"total_steps": total_steps, "init_lr": init_lr, "gamma": gamma},
+    )
 
 
 def one_cycle(
@@ -373,110 +338,196 @@ def one_cycle(
     >>> one_cycle([0, 29.3, 100], init_lr=1.0, div_factor=10.0, final_div_factor=10.0).round(12)
     array([0.1 , 1.  , 0.01])
     """
-    total = check_int("total_steps", total_steps, 1)
-    peak = check_real("init_lr", init_lr, 0.0)
-    low = 1 / (total + 1)
-    rule = f"in (1 / (total_steps + 1), 1) = ({low:g}, 1)"
-    rise = check_real("pct_start", pct_start, low, 1.0, low_open=True, high_open=True, rule=rule)
-    top = _one_cycle_peak(total, rise)
+    return evaluate_spec(
+        _SPECS["one_cycle"],
+        steps,
+        {
+            "total_steps": total_steps,
+            "init_lr": init_lr,
+            "pct_start": pct_start,
+            "div_factor": div_factor,
+            "final_div_factor": final_div_factor,
+        },
+    )
+
+
+def _warmup_stable_decay(p: Checked) -> Node:
+    peak, floor, decay = p["init_lr"], p["min_lr"], p["decay_steps"]
+    room = p["total_steps"] - p["warmup_steps"]
+    fall = (
+        shaped(p["decay_shape"], peak, floor, decay)
+        if decay
+        else shaped("constant", floor, floor, 1)
+    )
+    return warmup(p, join([shaped("constant", peak, peak, room - decay), fall], [room - decay]))
+
+
+def _inverse_sqrt(p: Checked) -> Node:
+    peak, w = p["init_lr"], p["warmup_steps"]
+    tail = Leaf(
+        f"{num(peak)} * (1 / {{sqrt}}(({{u}} + {num(w)}) / {num(w)}))",
+        rf"{tex_num(peak)} \sqrt{{\frac{{{tex_num(w)}}}{{{{u}} + {tex_num(w)}}}}}",
+    )
+    return warmup(p, tail)
+
+
+def _polynomial_decay(p: Checked) -> Node:
+    peak, floor, a = p["init_lr"], p["min_lr"], p["power_factor"]
+    length = p["total_steps"] - p["warmup_steps"]
+    # Hugging Face's order of operations: range * remaining ** power + end.
+    tail = Leaf(
+        f"{{minimum}}({num(peak - floor)} * (1 - {{u}} / {num(length)}) ** {num(a)}"
+        f" + {num(floor)}, {num(peak)})",
+        rf"{tex_num(peak - floor)} \left(1 - \frac{{{{u}}}}{{{tex_num(length)}}}\right)"
+        rf"^{{{tex_num(a)}}} + {tex_num(floor)}",
+        length,
+        f"optax.polynomial_schedule({num(peak)}, {num(floor)}, {num(a)}, {num(length)})",
+    )
+    return warmup(p, tail)
+
+
+def _step_decay(p: Checked) -> Node:
+    peak, size, gamma, total = p["init_lr"], p["step_size"], p["gamma"], p["total_steps"]
+    return Leaf(
+        f"{num(peak)} * {num(gamma)} ** {{floor}}({{u}} / {num(size)})",
+        rf"{tex_num(peak)} \cdot {tex_num(gamma)}^{{\lfloor {{u}} / {tex_num(size)} \rfloor}}",
+        native_optax=f"optax.exponential_decay({num(peak)}, {num(size)}, {num(gamma)}, "
+        "staircase=True)",
+        marker=lambda limit: multiples(total, size, limit),
+    )
+
+
+def _exponential_decay(p: Checked) -> Node:
+    peak, gamma = p["init_lr"], p["gamma"]
+    return Leaf(
+        f"{num(peak)} * {num(gamma)} ** {{u}}",
+        rf"{tex_num(peak)} \cdot {tex_num(gamma)}^{{{{u}}}}",
+        native_optax=f"optax.exponential_decay({num(peak)}, 1, {num(gamma)})",
+    )
+
+
+def _one_cycle_peak(total: int, pct_start: float) -> float:
+    # PyTorch counts total_steps values (ours are 0..T, so T + 1 of them) and
+    # puts the peak at pct_start * (T + 1) - 1, which need not be an integer.
+    return pct_start * (total + 1) - 1
+
+
+def _anneal(start: float, end: float, length: float, low: float, high: float) -> Leaf:
+    """PyTorch's ``_annealing_cos``: ``end + (start - end) / 2 * (cos(pi p) + 1)``."""
+    s, e = num(start), num(end)
+    value = f"{e} + ({s} - {e}) / 2.0 * ({{cos}}({{pi}} * ({{u}} / {num(length)})) + 1)"
+    tex = (
+        rf"{tex_num(end)} + {tex_num((start - end) / 2)} "
+        rf"\left(1 + \cos\frac{{\pi {{u}}}}{{{tex_num(length)}}}\right)"
+    )
+    return Leaf(f"{{minimum}}({{maximum}}({value}, {num(low)}), {num(high)})", tex, length)
+
+
+def _one_cycle(p: Checked) -> Node:
+    total, peak = p["total_steps"], p["init_lr"]
+    top = _one_cycle_peak(total, p["pct_start"])
+    start = peak / p["div_factor"]
+    end = start / p["final_div_factor"]
+    up, down = _anneal(start, peak, top, end, peak), _anneal(peak, end, total - top, end, peak)
+    return join([up, down], [top], inclusive=True)
+
+
+def _holds_peak(p: Checked) -> bool:
     # The bounds are exact, but pct_start * (T + 1) - 1 can still round to 0.
-    if not 0 < top < total:
-        fail("pct_start", rule, pct_start)
-    divide = check_real("div_factor", div_factor, 1.0)
-    final_divide = check_real("final_div_factor", final_div_factor, 1.0)
-    start = peak / divide
-    end = start / final_divide
-    t = as_steps(steps, total)
-    up, down = _anneal(start, peak, top), _anneal(peak, end, total - top)
-    out = np.where(t <= top, up(t), down(t - top))
-    return finish(np.clip(out, end, peak), steps)
-
-
-def _step_drops(params: Mapping[str, Value], limit: int) -> NDArray[np.int64]:
-    return _multiples(int(params["total_steps"]), int(params["step_size"]), limit)
-
-
-def _wsd_marks(params: Mapping[str, Value], limit: int) -> NDArray[np.int64]:
-    total, warmup, decay = (int(params[k]) for k in ("total_steps", "warmup_steps", "decay_steps"))
-    return np.array([warmup, total - decay], dtype=np.int64)
-
-
-def _one_cycle_top(params: Mapping[str, Value], limit: int) -> NDArray[np.int64]:
-    top = _one_cycle_peak(int(params["total_steps"]), float(params["pct_start"]))
-    return np.array([int(np.ceil(top))], dtype=np.int64)
+    return bool(0 < _one_cycle_peak(p["total_steps"], p["pct_start"]) < p["total_steps"])
 
 
 _WARMUP_LR = (TOTAL_STEPS, WARMUP_STEPS, INIT_LR, WARMUP_LR, MIN_LR)
+_WARMUP_RULES = (WARMUP_BELOW_TOTAL, MIN_LR_AT_MOST_INIT)
 
 SPECS = (
     Schedule(
         "warmup_stable_decay",
         "Warmup-stable-decay",
         "lr",
-        r"\eta_t = \begin{cases} \eta_w + (\eta_0 - \eta_w)\,t / W & t < W \\ \eta_0 & "
-        r"t < T - D \\ \eta_{min} + (\eta_0 - \eta_{min})\, f\big(\tfrac{t - T + D}{D}\big) "
-        r"& t \ge T - D \end{cases}",
         warmup_stable_decay,
         (TOTAL_STEPS, WARMUP_STEPS, DECAY_STEPS, INIT_LR, WARMUP_LR, MIN_LR, DECAY_SHAPE),
         "Warmup, a long stable phase at init_lr, and a short final decay (MiniCPM; "
         "Hugging Face get_wsd_schedule).",
-        _wsd_marks,
+        _warmup_stable_decay,
+        (
+            *_WARMUP_RULES,
+            Rule(
+                "decay_steps",
+                high=Limit(
+                    "total_steps - warmup_steps", lambda p: p["total_steps"] - p["warmup_steps"]
+                ),
+            ),
+        ),
     ),
     Schedule(
         "inverse_sqrt",
         "Inverse square root",
         "lr",
-        r"\eta_t = \begin{cases} \eta_w + (\eta_0 - \eta_w)\,t / W & t < W \\ "
-        r"\eta_0 \sqrt{W / t} & t \ge W \end{cases}",
         inverse_sqrt,
         (TOTAL_STEPS_TWO, WARMUP_STEPS_POSITIVE, INIT_LR, WARMUP_LR),
         "Linear warmup, then init_lr * sqrt(W / t), as in the original Transformer "
         "(Hugging Face get_inverse_sqrt_schedule).",
-        _warmup_end,
+        _inverse_sqrt,
+        (
+            Rule(
+                "total_steps",
+                low=Limit("2", lambda p: 2),
+                note="warmup_steps >= 1 must fit before it",
+            ),
+            Rule(
+                "warmup_steps",
+                low=Limit("1", lambda p: 1),
+                high=Limit("total_steps", lambda p: p["total_steps"], open=True),
+            ),
+        ),
     ),
     Schedule(
         "polynomial_decay",
         "Polynomial decay",
         "lr",
-        r"\eta_t = \begin{cases} \eta_w + (\eta_0 - \eta_w)\,t / W & t < W \\ "
-        r"(\eta_0 - \eta_{min}) \left(1 - \frac{t - W}{T - W}\right)^a + \eta_{min} & t \ge W "
-        r"\end{cases}",
         polynomial_decay,
         (*_WARMUP_LR, POWER_FACTOR),
         "Linear warmup, then a polynomial decay to min_lr; power 1 is BERT's linear decay "
         "(Hugging Face get_polynomial_decay_schedule_with_warmup).",
-        _warmup_end,
+        _polynomial_decay,
+        _WARMUP_RULES,
     ),
     Schedule(
         "step_decay",
         "Step decay",
         "lr",
-        r"\eta_t = \eta_0 \, \gamma^{\lfloor t / s \rfloor}",
         step_decay,
         (TOTAL_STEPS, INIT_LR, STEP_SIZE, GAMMA),
         "Multiply by gamma every step_size steps (PyTorch StepLR).",
-        _step_drops,
+        _step_decay,
     ),
     Schedule(
         "exponential_decay",
         "Exponential decay",
         "lr",
-        r"\eta_t = \eta_0 \, \gamma^{t}",
         exponential_decay,
         (TOTAL_STEPS, INIT_LR, GAMMA),
         "Multiply by gamma every step (PyTorch ExponentialLR).",
+        _exponential_decay,
     ),
     Schedule(
         "one_cycle",
         "One cycle",
         "lr",
-        r"\eta_t = \begin{cases} \eta_{peak} + (\eta_{start} - \eta_{peak}) "
-        r"\frac{1 + \cos(\pi t / P)}{2} & t \le P \\ \eta_{end} + (\eta_{peak} - \eta_{end}) "
-        r"\frac{1 + \cos(\pi (t - P) / (T - P))}{2} & t > P \end{cases}",
         one_cycle,
         (TOTAL_STEPS, INIT_LR, PCT_START, DIV_FACTOR, FINAL_DIV_FACTOR),
         "Cosine rise from init_lr / div_factor to init_lr, then a cosine fall to "
         "init_lr / div_factor / final_div_factor (PyTorch OneCycleLR).",
-        _one_cycle_top,
+        _one_cycle,
+        (
+            Rule(
+                "pct_start",
+                low=Limit("1 / (total_steps + 1)", lambda p: 1 / (p["total_steps"] + 1), open=True),
+                high=Limit("1", lambda p: 1.0, open=True),
+                holds=_holds_peak,
+            ),
+        ),
     ),
 )
+_SPECS = {spec.name: spec for spec in SPECS}

@@ -1,95 +1,36 @@
 """Learning-rate schedules: cosine decay with warmup, annealing and restarts.
 
-Every schedule here is built from two pieces, as optax builds its own: a
-linear piece and a cosine-decay piece, each evaluated on its own local step,
-joined at a boundary. Steps past ``total_steps`` hold the value at
-``total_steps`` (PyTorch's cosine would rise again; ours does not).
+Every schedule here is built from pieces, as optax builds its own: a linear
+piece and a cosine-decay piece, each evaluated on its own local step, joined at
+a boundary. Steps past ``total_steps`` hold the value at ``total_steps``
+(PyTorch's cosine would rise again; ours does not).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import itertools
+import math
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from dynweights._checks import as_steps, check_int, check_real, finish
+from dynweights._bound import evaluate_spec
 from dynweights._spec import (
     CYCLE_MULT,
     CYCLE_STEPS,
     INIT_LR,
     MIN_LR,
+    MIN_LR_AT_MOST_INIT,
     TOTAL_STEPS,
+    WARMUP_BELOW_TOTAL,
     WARMUP_LR,
     WARMUP_STEPS,
+    Checked,
     Schedule,
-    Value,
     Values,
 )
-
-Piece = Callable[[NDArray[np.float64]], NDArray[np.float64]]
-
-
-def _linear_piece(start: float, end: float, length: float) -> Piece:
-    """``start`` at local step 0 to ``end`` at ``length``."""
-    # start + (end - start) * 1 can round an ulp off ``end``: never leave the
-    # segment, and land on ``end`` exactly (0.3 + (1.0 - 0.3) * 1 is 1.0000000000000002).
-    bound = np.minimum if end >= start else np.maximum
-    return lambda t: np.where(t < length, bound(start + (end - start) * (t / length), end), end)
-
-
-def _cosine_piece(peak: float, floor: float, length: float | NDArray[np.float64]) -> Piece:
-    """Half a cosine from ``peak`` at local step 0 to ``floor`` at ``length``."""
-    # (1 + cos) / 2 first keeps the product finite for any finite rates, and
-    # halving is exact, so this equals PyTorch's ``(peak - floor) * (1 + cos) / 2``,
-    # except that the minimum keeps ``floor + (peak - floor)`` from rounding one
-    # ulp above ``peak`` (0.001 + 0.009 is 0.010000000000000002), as PyTorch's does.
-
-    def piece(t: NDArray[np.float64]) -> NDArray[np.float64]:
-        # The same operations in the same order, in place after the first
-        # (which allocates, so the caller's steps are never written to).
-        x = np.pi * t
-        x /= length
-        np.cos(x, out=x)
-        x += 1
-        x /= 2
-        x *= peak - floor
-        x += floor
-        return np.minimum(x, peak, out=x)
-
-    return piece
-
-
-def _join(
-    t: NDArray[np.float64], boundary: float, before: Piece, after: Piece
-) -> NDArray[np.float64]:
-    """``before(t)`` for ``t < boundary``, else ``after(t - boundary)``."""
-    if boundary == 0:
-        return after(t)
-    # Each piece sees only local steps of its own domain: no 0 / 0 before a piece
-    # starts, and no overflow past the end of one for rates near the float maximum.
-    return np.where(
-        t < boundary, before(np.minimum(t, boundary)), after(np.maximum(t - boundary, 0.0))
-    )
-
-
-def _check_warmup(warmup_steps: object, total: int, low: int = 0) -> int:
-    rule = f"in [{low}, total_steps) = [{low}, {total})"
-    return check_int("warmup_steps", warmup_steps, low, total - 1, rule=rule)
-
-
-def _multiples(total: int, size: int, limit: int) -> NDArray[np.int64]:
-    """The multiples of ``size`` in ``(0, total]``, evenly thinned to ``limit``."""
-    count = total // size
-    picks = np.arange(1, count + 1) if count <= limit else np.linspace(1, count, limit)
-    return np.unique(np.rint(picks).astype(np.int64)) * size
-
-
-def _lr_args(total_steps: object, init_lr: object, min_lr: object) -> tuple[int, float, float]:
-    total = check_int("total_steps", total_steps, 1)
-    peak = check_real("init_lr", init_lr, 0.0)
-    floor = check_real("min_lr", min_lr, 0.0, peak, rule=f"in [0, init_lr] = [0, {peak:g}]")
-    return total, peak, floor
+from dynweights._tree import NP, Array, Lang, Node, join, num, shaped, tex_num
 
 
 def cosine_with_linear_warmup(
@@ -141,13 +82,17 @@ def cosine_with_linear_warmup(
     >>> cosine_with_linear_warmup([0, 5, 10, 55, 100], total_steps=100, warmup_steps=10)
     array([0.  , 0.05, 0.1 , 0.05, 0.  ])
     """
-    total, peak, floor = _lr_args(total_steps, init_lr, min_lr)
-    warmup = _check_warmup(warmup_steps, total)
-    start = check_real("warmup_lr", warmup_lr, 0.0)
-    t = as_steps(steps, total)
-    rise = _linear_piece(start, peak, warmup)
-    decay = _cosine_piece(peak, floor, total - warmup)
-    return finish(_join(t, warmup, rise, decay), steps)
+    return evaluate_spec(
+        _SPECS["cosine_with_linear_warmup"],
+        steps,
+        {
+            "total_steps": total_steps,
+            "warmup_steps": warmup_steps,
+            "init_lr": init_lr,
+            "warmup_lr": warmup_lr,
+            "min_lr": min_lr,
+        },
+    )
 
 
 def cosine_annealing(
@@ -181,8 +126,11 @@ def cosine_annealing(
     >>> cosine_annealing(50, total_steps=100, init_lr=0.1)
     0.05
     """
-    total, peak, floor = _lr_args(total_steps, init_lr, min_lr)
-    return finish(_cosine_piece(peak, floor, total)(as_steps(steps, total)), steps)
+    return evaluate_spec(
+        _SPECS["cosine_annealing"],
+        steps,
+        {"total_steps": total_steps, "init_lr": init_lr, "min_lr": min_lr},
+    )
 
 
 def cosine_warm_restarts(
@@ -231,43 +179,104 @@ def cosine_warm_restarts(
     >>> cosine_warm_restarts([0, 5, 10, 20, 30], total_steps=100, cycle_steps=10, cycle_mult=2)
     array([0.1 , 0.05, 0.1 , 0.05, 0.1 ])
     """
-    total, peak, floor = _lr_args(total_steps, init_lr, min_lr)
-    cycle = check_int("cycle_steps", cycle_steps, 1)
-    mult = check_int("cycle_mult", cycle_mult, 1)
-    t = as_steps(steps, total)
-    if mult == 1:
-        start = np.floor(t / cycle) * cycle
-        length: float | NDArray[np.float64] = float(cycle)
-    else:
-        # Cycle i starts at C (m^i - 1) / (m - 1): invert that with a logarithm.
-        i = np.floor(np.log1p(t * (mult - 1) / cycle) / np.log(mult))
-        start = cycle * (np.power(float(mult), i) - 1) / (mult - 1)
-        # Rounding can put i one cycle off next to a restart. The neighbours'
-        # starts follow exactly from start_{i+1} = m start_i + C (integers below
-        # 2**53 are exact in float64), so fix it up without another power.
-        start = np.where(t < start, (start - cycle) / mult, start)
-        following = start * mult + cycle
-        start = np.where(t >= following, following, start)
-        length = start * (mult - 1) + cycle
-    return finish(_cosine_piece(peak, floor, length)(t - start), steps)
+    return evaluate_spec(
+        _SPECS["cosine_warm_restarts"],
+        steps,
+        {
+            "total_steps": total_steps,
+            "init_lr": init_lr,
+            "min_lr": min_lr,
+            "cycle_steps": cycle_steps,
+            "cycle_mult": cycle_mult,
+        },
+    )
 
 
-def _warmup_end(params: Mapping[str, Value], limit: int) -> NDArray[np.int64]:
-    return np.array([params["warmup_steps"]], dtype=np.int64)
+def warmup(p: Checked, then: Node) -> Node:
+    """A linear warmup from ``warmup_lr`` to ``init_lr`` over ``warmup_steps``, then ``then``."""
+    rise = shaped("linear", p["warmup_lr"], p["init_lr"], p["warmup_steps"])
+    return join([rise, then], [p["warmup_steps"]])
 
 
-def _restarts(params: Mapping[str, Value], limit: int) -> NDArray[np.int64]:
-    """The restart steps up to ``total_steps``, evenly thinned to ``limit``."""
-    total, cycle, mult = (int(params[k]) for k in ("total_steps", "cycle_steps", "cycle_mult"))
-    if mult == 1:
-        return _multiples(total, cycle, limit)
-    # Geometric cycles: at most log2(2**53) of them, so a loop over cycles is cheap.
-    starts: list[int] = []
-    start, length = cycle, cycle * mult
-    while start <= total:
-        starts.append(start)
-        start, length = start + length, length * mult
-    return np.array(starts[:limit], dtype=np.int64)
+def multiples(total: int, size: int, limit: int) -> NDArray[np.int64]:
+    """The multiples of ``size`` in ``(0, total]``, evenly thinned to ``limit``."""
+    count = total // size
+    picks = np.arange(1, count + 1) if count <= limit else np.linspace(1, count, limit)
+    return np.unique(np.rint(picks).astype(np.int64)) * size
+
+
+@dataclass(frozen=True)
+class Restarts(Node):
+    """Cosine cycles from ``peak`` to ``floor``, restarting; cycle ``i`` is ``C m^i`` long.
+
+    With ``m = 1`` the cycle start is ``floor(u / C) C``. With ``m > 1`` the
+    starts are integers listed once (at most 54 of them below 2**53) and the
+    cycle is found by a sorted search, so a restart is exact at any step.
+    ``decay`` scales each restart's peak by ``decay^i`` over the fixed floor.
+    """
+
+    peak: float
+    floor: float
+    cycle: int
+    mult: int
+    total: int
+    decay: float = 1.0
+    length: float = math.inf
+
+    def _starts(self) -> list[int]:
+        starts, length = [0], self.cycle
+        while starts[-1] <= self.total:
+            starts.append(starts[-1] + length)
+            length *= self.mult
+        return starts
+
+    def code(self, lang: Lang, u: str) -> str:
+        if self.mult == 1:
+            index = f"{lang.names['floor']}({u} / {self.cycle})"
+            local, length = f"({u} - {index} * {self.cycle})", num(self.cycle)
+        else:
+            starts = [float(s) for s in self._starts()]
+            lengths = [b - a for a, b in itertools.pairwise(starts)] + [1.0]
+            index = lang.interval(starts, u)
+            local, length = f"({u} - {lang.at(starts, index)})", lang.at(lengths, index)
+        floor, peak = num(self.floor), num(self.peak)
+        if self.decay != 1.0:
+            peak = f"({floor} + {num(self.peak - self.floor)} * {num(self.decay)} ** {index})"
+        cos = f"{lang.names['cos']}(math.pi * {local} / {length})"
+        return lang.min(f"{floor} + ({peak} - {floor}) * ((1 + {cos}) / 2)", peak)
+
+    def latex(self, u: str) -> str:
+        if self.mult == 1:
+            cycle = rf"\left({u} \bmod {tex_num(self.cycle)}\right)"
+            length = tex_num(self.cycle)
+        else:
+            cycle, length = r"t_{cur}", rf"{tex_num(self.cycle)} \cdot {self.mult}^{{i}}"
+        return (
+            rf"{tex_num(self.floor)} + {tex_num(self.peak - self.floor)} \cdot "
+            rf"\frac{{1 + \cos\frac{{\pi {cycle}}}{{{length}}}}}{{2}}"
+        )
+
+    def values(self, u: Array) -> Array:
+        compiled = eval(f"lambda u: {self.code(NP, 'u')}", {"np": np, "math": math})
+        return np.asarray(compiled(u), dtype=np.float64)
+
+    def marks(self, limit: int) -> NDArray[np.int64]:
+        if self.mult == 1:
+            return multiples(self.total, self.cycle, limit)
+        return np.array(self._starts()[1:-1], dtype=np.int64)
+
+
+def _cosine_with_linear_warmup(p: Checked) -> Node:
+    decay = shaped("cosine", p["init_lr"], p["min_lr"], p["total_steps"] - p["warmup_steps"])
+    return warmup(p, decay)
+
+
+def _cosine_annealing(p: Checked) -> Node:
+    return shaped("cosine", p["init_lr"], p["min_lr"], p["total_steps"])
+
+
+def _cosine_warm_restarts(p: Checked) -> Node:
+    return Restarts(p["init_lr"], p["min_lr"], p["cycle_steps"], p["cycle_mult"], p["total_steps"])
 
 
 _LR = (TOTAL_STEPS, INIT_LR, MIN_LR)
@@ -277,34 +286,33 @@ SPECS = (
         "cosine_with_linear_warmup",
         "Cosine with linear warmup",
         "lr",
-        r"\eta_t = \begin{cases} \eta_w + (\eta_0 - \eta_w)\,\frac{t}{W} & t < W \\ "
-        r"\eta_{min} + (\eta_0 - \eta_{min})\,\frac{1 + \cos(\pi (t - W) / (T - W))}{2}"
-        r" & t \ge W \end{cases}",
         cosine_with_linear_warmup,
         (TOTAL_STEPS, WARMUP_STEPS, INIT_LR, WARMUP_LR, MIN_LR),
         "Linear warmup from warmup_lr to init_lr over warmup_steps, then a cosine "
         "decay to min_lr at total_steps (TensorFlow TPU; Hugging Face; optax).",
-        _warmup_end,
+        _cosine_with_linear_warmup,
+        (WARMUP_BELOW_TOTAL, MIN_LR_AT_MOST_INIT),
     ),
     Schedule(
         "cosine_annealing",
         "Cosine annealing",
         "lr",
-        r"\eta_t = \eta_{min} + (\eta_0 - \eta_{min})\,\frac{1 + \cos(\pi t / T)}{2}",
         cosine_annealing,
         _LR,
         "Cosine decay from init_lr to min_lr at total_steps (PyTorch CosineAnnealingLR).",
+        _cosine_annealing,
+        (MIN_LR_AT_MOST_INIT,),
     ),
     Schedule(
         "cosine_warm_restarts",
         "Cosine warm restarts",
         "lr",
-        r"\eta_t = \eta_{min} + (\eta_0 - \eta_{min})\,\frac{1 + \cos(\pi t_{cur} / T_i)}{2},"
-        r"\ T_i = C m^i",
         cosine_warm_restarts,
         (*_LR, CYCLE_STEPS, CYCLE_MULT),
         "SGDR: cosine cycles from init_lr to min_lr, restarting every cycle_steps, each "
         "cycle cycle_mult times longer (PyTorch CosineAnnealingWarmRestarts).",
-        _restarts,
+        _cosine_warm_restarts,
+        (MIN_LR_AT_MOST_INIT,),
     ),
 )
+_SPECS = {spec.name: spec for spec in SPECS}

@@ -5,16 +5,19 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from dynweights._bound import Bound
 from dynweights._checks import check_int
-from dynweights._registry import evaluate, get_schedule
+from dynweights._registry import schedule
 from dynweights._spec import Value
 
 DEFAULT_POINTS = 1000
 MAX_POINTS = 100_000
 
 
-def plot_steps(name: str, points: int = DEFAULT_POINTS, **params: Value) -> NDArray[np.int64]:
-    """Returns the sorted integer steps at which to draw schedule ``name``.
+def plot_steps(
+    name: str | Bound, points: int = DEFAULT_POINTS, **params: Value
+) -> NDArray[np.int64]:
+    """Returns the sorted integer steps at which to draw a schedule.
 
     Up to ``points`` steps every step ``0..T`` is returned. Beyond that, the
     steps are ``points`` evenly spaced integers over ``[0, T]`` plus every
@@ -27,7 +30,7 @@ def plot_steps(name: str, points: int = DEFAULT_POINTS, **params: Value) -> NDAr
     ``3 * points + 2``, whatever ``T``.
 
     Args:
-      name: a key of ``SCHEDULES``.
+      name: a key of ``SCHEDULES``, or a bound schedule (then no ``params``).
       points: the budget, an integer in ``[2, 100000]``.
       **params: the schedule's parameters; left-out ones take their defaults.
 
@@ -45,15 +48,13 @@ def plot_steps(name: str, points: int = DEFAULT_POINTS, **params: Value) -> NDAr
     (True, True, True)
     """
     budget = check_int("points", points, 2, MAX_POINTS)
-    evaluate(name, 0, **params)  # checks the name and every parameter once
-    spec = get_schedule(name)
-    values = {**spec.defaults(), **params}
-    total = int(values["total_steps"])
+    bound = name if isinstance(name, Bound) else schedule(name, **params)
+    total = bound.total_steps
     if total < budget:
         return np.arange(total + 1, dtype=np.int64)
     grid = np.rint(np.linspace(0, total, budget)).astype(np.int64)
-    if spec.breakpoints is None:
+    marks = bound.marks(budget)
+    if not marks.size:
         return np.unique(grid)
-    marks = spec.breakpoints(values, budget)
     around = np.concatenate([marks - 1, marks])
     return np.union1d(grid, around[(around >= 0) & (around <= total)])

@@ -6,34 +6,28 @@ let the cosine ramp fall again). Each expression keeps the blog's order of
 operations: linear, cosine and exponential agree with its numpy code to the
 last bit. Power agrees to 1 ulp: the blog raises one numpy scalar at a time,
 and numpy's scalar ``pow`` and its array loop may round differently.
+
+Each family is one ``build`` function returning its tree of pieces
+(``dynweights._tree``); values, breakpoints, formula and code derive from it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from dynweights._checks import as_steps, check_int, check_real, finish
+from dynweights._bound import evaluate_spec
 from dynweights._spec import (
     CYCLES,
     MAX_WEIGHT,
     POWER_FACTOR,
     RAMP_RATIO,
     TOTAL_STEPS,
+    Checked,
     Schedule,
-    Value,
     Values,
 )
-
-
-def _ramp_args(
-    steps: ArrayLike, total_steps: object, max_weight: object
-) -> tuple[NDArray[np.float64], int, float]:
-    total = check_int("total_steps", total_steps, 1)
-    weight = check_real("max_weight", max_weight, 0.0)
-    return as_steps(steps, total), total, weight
+from dynweights._tree import Leaf, Node, join, num, shaped, tex_num
 
 
 def linear(steps: ArrayLike, *, total_steps: int = 100, max_weight: float = 1.0) -> Values:
@@ -58,12 +52,9 @@ def linear(steps: ArrayLike, *, total_steps: int = 100, max_weight: float = 1.0)
     >>> linear(25, total_steps=100, max_weight=2.0)
     0.5
     """
-    t, total, w = _ramp_args(steps, total_steps, max_weight)
-    # In place after the first operation, which allocates: one temporary array
-    # instead of several, and the same operations in the same order as the blog.
-    x = t / total
-    x *= w
-    return finish(x, steps)
+    return evaluate_spec(
+        _SPECS["linear"], steps, {"total_steps": total_steps, "max_weight": max_weight}
+    )
 
 
 def cosine(steps: ArrayLike, *, total_steps: int = 100, max_weight: float = 1.0) -> Values:
@@ -88,13 +79,9 @@ def cosine(steps: ArrayLike, *, total_steps: int = 100, max_weight: float = 1.0)
     >>> cosine(50, total_steps=100)  # cos(pi/2) is 6e-17 in float64, not 0
     0.49999999999999994
     """
-    t, total, w = _ramp_args(steps, total_steps, max_weight)
-    x = np.pi * t  # a new array; the rest is in place (see linear)
-    x /= total
-    np.cos(x, out=x)
-    np.subtract(1, x, out=x)
-    x *= w / 2
-    return finish(x, steps)
+    return evaluate_spec(
+        _SPECS["cosine"], steps, {"total_steps": total_steps, "max_weight": max_weight}
+    )
 
 
 def power(
@@ -123,12 +110,11 @@ def power(
     >>> power(50, total_steps=100, power_factor=2.0)
     0.25
     """
-    t, total, w = _ramp_args(steps, total_steps, max_weight)
-    a = check_real("power_factor", power_factor, 0.0, low_open=True)
-    x = t / total  # a new array; the rest is in place (see linear)
-    x **= a
-    x *= w
-    return finish(x, steps)
+    return evaluate_spec(
+        _SPECS["power"],
+        steps,
+        {"total_steps": total_steps, "max_weight": max_weight, "power_factor": power_factor},
+    )
 
 
 def exponential(steps: ArrayLike, *, total_steps: int = 100, max_weight: float = 1.0) -> Values:
@@ -156,13 +142,9 @@ def exponential(steps: ArrayLike, *, total_steps: int = 100, max_weight: float =
     >>> round(exponential(100, total_steps=100), 6)
     0.981684
     """
-    t, total, w = _ramp_args(steps, total_steps, max_weight)
-    x = np.negative(t)  # a new array; the rest is in place (see linear)
-    x /= total / 4
-    np.exp(x, out=x)
-    np.subtract(1, x, out=x)
-    x *= w
-    return finish(x, steps)
+    return evaluate_spec(
+        _SPECS["exponential"], steps, {"total_steps": total_steps, "max_weight": max_weight}
+    )
 
 
 def sigmoid_ramp(steps: ArrayLike, *, total_steps: int = 100, max_weight: float = 1.0) -> Values:
@@ -189,9 +171,9 @@ def sigmoid_ramp(steps: ArrayLike, *, total_steps: int = 100, max_weight: float 
     >>> sigmoid_ramp([0, 100], total_steps=100).round(6)
     array([0.006738, 1.      ])
     """
-    t, total, w = _ramp_args(steps, total_steps, max_weight)
-    phase = 1.0 - t / total
-    return finish(w * np.exp(-5.0 * phase * phase), steps)
+    return evaluate_spec(
+        _SPECS["sigmoid_ramp"], steps, {"total_steps": total_steps, "max_weight": max_weight}
+    )
 
 
 def cyclical_annealing(
@@ -231,24 +213,67 @@ def cyclical_annealing(
     >>> cyclical_annealing([0, 10, 25, 35, 50, 100], total_steps=100)
     array([0. , 0.8, 0. , 0.8, 0. , 1. ])
     """
-    t, total, w = _ramp_args(steps, total_steps, max_weight)
-    count = check_int("cycles", cycles, 1)
-    ratio = check_real("ramp_ratio", ramp_ratio, 0.0, 1.0, low_open=True, rule="in (0, 1]")
+    return evaluate_spec(
+        _SPECS["cyclical_annealing"],
+        steps,
+        {
+            "total_steps": total_steps,
+            "max_weight": max_weight,
+            "cycles": cycles,
+            "ramp_ratio": ramp_ratio,
+        },
+    )
+
+
+def _linear(p: Checked) -> Node:
+    return shaped("linear", 0.0, p["max_weight"], p["total_steps"])
+
+
+def _cosine(p: Checked) -> Node:
+    return shaped("cosine", 0.0, p["max_weight"], p["total_steps"])
+
+
+def _power(p: Checked) -> Node:
+    return shaped("power", 0.0, p["max_weight"], p["total_steps"], p["power_factor"])
+
+
+def _exponential(p: Checked) -> Node:
+    w, total = p["max_weight"], p["total_steps"]
+    # The blog's order: (1 - exp(-t / (T / 4))) * w.
+    template = f"(1 - {{exp}}((-{{u}}) / {num(total / 4)})) * {num(w)}"
+    tex = rf"{tex_num(w)} \left(1 - e^{{-{{u}} / {tex_num(total / 4)}}}\right)"
+    return Leaf(template, tex)
+
+
+def _sigmoid_ramp(p: Checked) -> Node:
+    w, total = num(p["max_weight"]), num(p["total_steps"])
+    phase = f"(1.0 - {{u}} / {total})"
+    tex = rf"{tex_num(p['max_weight'])}\, e^{{-5 (1 - {{u}} / {tex_num(p['total_steps'])})^2}}"
+    return Leaf(f"{w} * {{exp}}(-5.0 * {phase} * {phase})", tex)
+
+
+def _cyclical_annealing(p: Checked) -> Node:
+    w, total, count, ratio = p["max_weight"], p["total_steps"], p["cycles"], p["ramp_ratio"]
     # Position in cycle units: t * M / T is exact at every cycle start t = k T / M.
-    position = t * count / total
-    phase = position - np.floor(position)
+    position = f"({{u}} * {num(count)} / {num(total)})"
+    phase = f"({position} - {{floor}}{position})"
     # min(phase, R) / R is min(phase / R, 1) exactly, without overflow for a tiny R.
-    return finish(np.where(t >= total, w, w * (np.minimum(phase, ratio) / ratio)), steps)
+    template = f"{num(w)} * ({{minimum}}({phase}, {num(ratio)}) / {num(ratio)})"
+    tex = (
+        rf"{tex_num(w)} \min\left(1, \frac{{\tau}}{{{tex_num(ratio)}}}\right),\ "
+        rf"\tau = \operatorname{{frac}}\left(\frac{{{{u}} \cdot {tex_num(count)}}}"
+        rf"{{{tex_num(total)}}}\right)"
+    )
 
+    def marks(limit: int) -> NDArray[np.int64]:
+        """Each cycle's start and the end of its ramp, thinned evenly to ``limit``."""
+        k = np.arange(count) if 2 * count <= limit else np.linspace(0, count - 1, limit // 2)
+        starts = np.floor(k) * total / count
+        ends = starts + ratio * total / count
+        return np.unique(np.ceil(np.concatenate([starts, ends])).astype(np.int64))
 
-def _cycle_marks(params: Mapping[str, Value], limit: int) -> NDArray[np.int64]:
-    """Each cycle's start and the end of its ramp, thinned evenly to ``limit``."""
-    total, count = int(params["total_steps"]), int(params["cycles"])
-    ratio = float(params["ramp_ratio"])
-    k = np.arange(count) if 2 * count <= limit else np.linspace(0, count - 1, limit // 2)
-    starts = np.floor(k) * total / count
-    ends = starts + ratio * total / count
-    return np.unique(np.ceil(np.concatenate([starts, ends])).astype(np.int64))
+    cycles = Leaf(template, tex, total, marker=marks)
+    return join([cycles, shaped("constant", w, w, 1)], [total])
 
 
 _RAMP = (TOTAL_STEPS, MAX_WEIGHT)
@@ -258,59 +283,58 @@ SPECS = (
         "linear",
         "Linear",
         "weight",
-        r"w_t = w \cdot \frac{t}{T}",
         linear,
         _RAMP,
         "Straight ramp from 0 at step 0 to max_weight at T.",
+        _linear,
     ),
     Schedule(
         "cosine",
         "Cosine",
         "weight",
-        r"w_t = w \cdot \frac{1 - \cos(\pi t / T)}{2}",
         cosine,
         _RAMP,
         "Half-cosine ramp up from 0 to max_weight: slow start, fast middle, slow end.",
+        _cosine,
     ),
     Schedule(
         "power",
         "Power",
         "weight",
-        r"w_t = w \cdot \left(\frac{t}{T}\right)^a",
         power,
         (*_RAMP, POWER_FACTOR),
         "Ramp (t/T)^a from 0 to max_weight; a > 1 starts slowly, a < 1 quickly.",
+        _power,
     ),
     Schedule(
         "exponential",
         "Exponential",
         "weight",
-        r"w_t = w \cdot \left(1 - e^{-t / (T/4)}\right)",
         exponential,
         _RAMP,
         "Saturating ramp with time constant T/4, as in the blog. It reaches only "
         "98.2% of max_weight at T (1 - e^-4) and holds that value afterwards.",
+        _exponential,
     ),
     Schedule(
         "sigmoid_ramp",
         "Sigmoid ramp",
         "weight",
-        r"w_t = w \cdot e^{-5 (1 - t/T)^2}",
         sigmoid_ramp,
         _RAMP,
         "The mean-teacher ramp-up, w * exp(-5 (1 - t/T)^2). It starts at w * e^-5 "
         "(0.67% of max_weight), not at 0.",
+        _sigmoid_ramp,
     ),
     Schedule(
         "cyclical_annealing",
         "Cyclical annealing",
         "weight",
-        r"w_t = w \cdot \min\left(1, \frac{\tau_t}{R}\right),\ "
-        r"\tau_t = \frac{t}{P} - \left\lfloor \frac{t}{P} \right\rfloor,\ P = \frac{T}{M}",
         cyclical_annealing,
         (*_RAMP, CYCLES, RAMP_RATIO),
         "KL cyclical annealing (Fu et al. 2019): in each of `cycles` cycles, a linear "
         "ramp from 0 to max_weight over ramp_ratio of the cycle, then a hold.",
-        _cycle_marks,
+        _cyclical_annealing,
     ),
 )
+_SPECS = {spec.name: spec for spec in SPECS}

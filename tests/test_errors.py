@@ -115,7 +115,7 @@ BAD_VALUES = {
     # 1 / (100 + 1) = 0.009900990099...: the peak step pct_start * (T + 1) - 1
     # must lie inside (0, T).
     "pct_start": (
-        "in (1 / (total_steps + 1), 1) = (0.00990099, 1)",
+        "in (1 / (total_steps + 1), 1) = (0.009900990099009901, 1)",
         [
             (1.0, "1.0"),
             (1, "1"),

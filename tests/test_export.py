@@ -102,7 +102,7 @@ def test_optax_snippet_uses_optax_own_schedules():
 def test_python_snippet_needs_only_math():
     code = to_code("cosine_warm_restarts", "python", cycle_mult=2)
     imports = [line for line in code.splitlines() if line.startswith(("import", "from"))]
-    assert imports == ["import math"]
+    assert imports == ["import bisect", "import math"]  # the standard library only
 
 
 @pytest.mark.parametrize("target", ["pytorch", "optax"])
