@@ -8,7 +8,7 @@ array of steps gives a float64 array of the same shape, and steps past
 >>> dynweights.evaluate("cosine_annealing", 50, total_steps=100, init_lr=0.1)
 0.05
 >>> sorted(dynweights.SCHEDULES)[:2]
-['cosine', 'cosine_annealing']
+['constant_with_warmup', 'cosine']
 """
 
 from dynweights._bound import Bound
@@ -24,6 +24,15 @@ from dynweights.decay import (
     warmup_stable_decay,
 )
 from dynweights.export import TARGETS, to_code
+from dynweights.library import (
+    constant_with_warmup,
+    cosine_with_hard_restarts,
+    cyclic,
+    inverse_time_decay,
+    linear_with_warmup,
+    multistep_decay,
+    tanh_decay,
+)
 from dynweights.lr import cosine_annealing, cosine_warm_restarts, cosine_with_linear_warmup
 from dynweights.presets import PRESETS, Preset
 from dynweights.sampling import DEFAULT_POINTS, MAX_POINTS, plot_steps
@@ -42,10 +51,13 @@ __all__ = [
     "Preset",
     "Rule",
     "Schedule",
+    "constant_with_warmup",
     "cosine",
     "cosine_annealing",
     "cosine_warm_restarts",
+    "cosine_with_hard_restarts",
     "cosine_with_linear_warmup",
+    "cyclic",
     "cyclical_annealing",
     "evaluate",
     "exponential",
@@ -53,7 +65,10 @@ __all__ = [
     "from_json",
     "get_schedule",
     "inverse_sqrt",
+    "inverse_time_decay",
     "linear",
+    "linear_with_warmup",
+    "multistep_decay",
     "one_cycle",
     "phases",
     "plot_steps",
@@ -62,6 +77,7 @@ __all__ = [
     "schedule",
     "sigmoid_ramp",
     "step_decay",
+    "tanh_decay",
     "to_code",
     "warmup_stable_decay",
 ]

@@ -99,6 +99,13 @@ def check_choice(name: str, value: object, choices: tuple[str, ...]) -> str:
     return value
 
 
+def check_bool(name: str, value: object) -> bool:
+    """Returns ``value`` after checking it is ``True`` or ``False`` (not 0, 1 or "true")."""
+    if not isinstance(value, bool | np.bool_):
+        fail(name, "True or False", value)
+    return bool(value)
+
+
 def as_steps(steps: ArrayLike, total_steps: int) -> NDArray[np.float64]:
     """Converts steps once to float64 and holds every step past ``total_steps``.
 
@@ -152,7 +159,7 @@ def check_params(
 ) -> dict[str, Any]:
     """Checks ``given`` (defaults filled in) against each parameter and rule, in order.
 
-    Returns the plain checked values: ``int``, ``float``, ``str`` or a tuple of ints.
+    Returns the plain checked values: ``int``, ``float``, ``bool``, ``str`` or a tuple of ints.
     """
     by_param = {rule.param: rule for rule in rules}
     checked: dict[str, Any] = {}
@@ -167,6 +174,15 @@ def _check_one(param: Param, rule: Rule | None, value: object, done: Mapping[str
         return check_choice(param.name, value, param.choices)
     if param.type is list:
         return check_steps_list(param.name, value)
+    if param.type is bool:
+        flag = check_bool(param.name, value)
+        if (
+            rule is not None
+            and rule.holds is not None
+            and not rule.holds({**done, param.name: flag})
+        ):
+            fail(param.name, rule.note, value)
+        return flag
     is_int = param.type is int
     own_low = param.low if param.low is not None else param.min
     own_low = -math.inf if own_low is None else float(own_low)

@@ -9,13 +9,13 @@ from typing import Any
 
 from numpy.typing import ArrayLike
 
-from dynweights import decay, lr, weights
+from dynweights import decay, library, lr, weights
 from dynweights._bound import Bound, bind
 from dynweights._phases import phases
 from dynweights._spec import Schedule, Value, Values
 
 SCHEDULES: Mapping[str, Schedule] = MappingProxyType(
-    {spec.name: spec for spec in (*weights.SPECS, *lr.SPECS, *decay.SPECS)}
+    {spec.name: spec for spec in (*weights.SPECS, *lr.SPECS, *decay.SPECS, *library.SPECS)}
 )
 
 

@@ -33,7 +33,8 @@ class Param:
       min: the smallest value the explorer offers (``None`` for choices).
       max: the largest value the explorer offers (``None`` for choices).
       description: what the parameter means, shown as help text.
-      type: ``int``, ``float`` or ``str`` (a choice among ``choices``).
+      type: ``int``, ``float``, ``bool``, ``str`` (a choice among ``choices``) or
+        ``list`` (a strictly increasing tuple of integer steps, ``milestones``).
       step: the explorer's resolution for the value (1 for integers).
       choices: the allowed values of a ``str`` parameter.
       low, high: the validity range of the value (``None``: ``min``, and no upper
@@ -51,7 +52,7 @@ class Param:
     min: int | float | None
     max: int | float | None
     description: str
-    type: type[int] | type[float] | type[str] | type[list[int]] = float
+    type: type[int] | type[float] | type[bool] | type[str] | type[list[int]] = float
     step: float = 1.0
     choices: tuple[str, ...] = ()
     low: float | None = None
@@ -92,12 +93,34 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Native:
+    """A peer library's own scheduler that reproduces a schedule over steps 0..T.
+
+    Attributes:
+      call: the expression that builds it, as source: for PyTorch and Hugging
+        Face it takes ``optimizer``; for optax and Keras it is the schedule.
+      note: where it differs from dynweights (after T, at T), as a comment.
+      training_args: for Hugging Face, the ``TrainingArguments`` fragment.
+    """
+
+    call: str
+    note: str = ""
+    training_args: str = ""
+
+
+Natives: TypeAlias = Mapping[str, Native]  # target -> the peer's own scheduler
+
+
+@dataclass(frozen=True)
 class Schedule:
     """A registered family: its one definition and everything needed to show it.
 
     ``build`` takes checked parameters and returns the schedule's tree of pieces
     (``dynweights._tree``), from which its values, breakpoints, formula and code
     for every target are derived. ``function`` is the public per-family function.
+    ``natives`` maps checked parameters to the peer libraries' own schedulers
+    that reproduce the curve, by target (``"pytorch"``, ``"transformers"``,
+    ``"optax"``, ``"keras"``); a target without one gets code printed from the tree.
     """
 
     name: str
@@ -108,6 +131,7 @@ class Schedule:
     description: str
     build: Callable[[Checked], Node]
     rules: tuple[Rule, ...] = ()
+    natives: Callable[[Checked], Natives] | None = None
 
     def defaults(self) -> dict[str, Value]:
         """Returns ``{param name: default}`` for every parameter."""
@@ -230,15 +254,26 @@ DECAY_STEPS = Param(
     "Length D of the final decay of warmup-stable-decay; the stable phase fills the rest.",
     int,
 )
+WARMUP_SHAPE = Param(
+    "warmup_shape",
+    "Warmup shape",
+    "linear",
+    None,
+    None,
+    "Shape of the warmup: linear, cosine, or 1-sqrt (1 - sqrt(1 - p), the mirror of a "
+    "1-sqrt cooldown; Hugging Face's warmup_type).",
+    str,
+    choices=("linear", "cosine", "1-sqrt"),
+)
 DECAY_SHAPE = Param(
     "decay_shape",
     "Decay shape",
     "cosine",
     None,
     None,
-    "Shape of the final decay: linear, cosine, or 1-sqrt (Hägele et al. 2024).",
+    "Shape of the final decay: linear, cosine, 1-sqrt (Hägele et al. 2024) or 1-square (1 - p^2).",
     str,
-    choices=("linear", "cosine", "1-sqrt"),
+    choices=("linear", "cosine", "1-sqrt", "1-square"),
 )
 STEP_SIZE = Param(
     "step_size",
@@ -246,7 +281,8 @@ STEP_SIZE = Param(
     10,
     1,
     MAX_TOTAL_STEPS,
-    "Steps between two multiplications by gamma (StepLR's step_size).",
+    "Steps per decay period: between two multiplications by gamma (StepLR's step_size), "
+    "or the time unit of inverse time decay (Keras's decay_steps).",
     int,
 )
 GAMMA = Param(
@@ -255,7 +291,8 @@ GAMMA = Param(
     0.9,
     0.01,
     1.0,
-    "Decay factor: per step_size steps for step decay, per step for exponential decay.",
+    "Decay factor: per step_size steps for step decay, per step for exponential decay, "
+    "per milestone for multistep decay, per step of a cycle's height for cyclic exp_range.",
     step=_LR_STEP,
     low=0.0,
     high=1.0,
@@ -289,6 +326,139 @@ FINAL_DIV_FACTOR = Param(
     "One-cycle ends at init_lr / div_factor / final_div_factor.",
     step=1.0,
     low=1.0,
+)
+ANNEAL = Param(
+    "anneal",
+    "Anneal shape",
+    "cos",
+    None,
+    None,
+    "How one-cycle moves between its points: cos or linear (OneCycleLR's anneal_strategy).",
+    str,
+    choices=("cos", "linear"),
+)
+THREE_PHASE = Param(
+    "three_phase",
+    "Three phases",
+    False,
+    None,
+    None,
+    "One-cycle falls back to its start, mirroring the rise, before its final decay "
+    "(OneCycleLR's three_phase).",
+    bool,
+)
+PEAK_DECAY = Param(
+    "peak_decay",
+    "Peak decay",
+    1.0,
+    0.01,
+    1.0,
+    "Each restart's peak is the previous peak times this; the floor stays (timm's "
+    "cycle_decay, Keras's m_mul).",
+    step=0.01,
+    low=0.0,
+    high=1.0,
+    low_open=True,
+)
+K_DECAY = Param(
+    "k_decay",
+    "k decay",
+    1.0,
+    0.1,
+    10.0,
+    "Exponent k of the cosine's progress (t/T)^k: above 1 it stays high longer (timm's k_decay).",
+    step=0.1,
+    low=0.0,
+    low_open=True,
+)
+MILESTONES = Param(
+    "milestones",
+    "Milestones",
+    (30, 80),
+    None,
+    None,
+    "Steps at which the learning rate is multiplied by gamma, increasing (MultiStepLR's "
+    "milestones); in a link: 30,80.",
+    list,
+)
+NUM_CYCLES = Param(
+    "num_cycles",
+    "Cycles",
+    2.0,
+    0.5,
+    100.0,
+    "Number of hard restarts' cosine cycles after the warmup (Hugging Face's num_cycles).",
+    step=0.5,
+    low=0.0,
+    low_open=True,
+)
+STEP_SIZE_UP = Param(
+    "step_size_up",
+    "Steps up",
+    20,
+    1,
+    MAX_TOTAL_STEPS,
+    "Steps of each cycle's rise from min_lr to init_lr (CyclicLR's step_size_up).",
+    int,
+)
+STEP_SIZE_DOWN = Param(
+    "step_size_down",
+    "Steps down",
+    0,
+    0,
+    MAX_TOTAL_STEPS,
+    "Steps of each cycle's fall; 0 means as many as the rise (CyclicLR's step_size_down).",
+    int,
+)
+CYCLIC_MODE = Param(
+    "cyclic_mode",
+    "Cyclic mode",
+    "triangular",
+    None,
+    None,
+    "triangular: every cycle the same; triangular2: each cycle's height halves; exp_range: "
+    "the height shrinks by gamma every step (CyclicLR's mode).",
+    str,
+    choices=("triangular", "triangular2", "exp_range"),
+)
+TANH_LB = Param(
+    "tanh_lb",
+    "tanh lower bound",
+    -7.0,
+    -10.0,
+    -0.1,
+    "Where the tanh curve starts, at step 0 (timm's lb); below tanh_ub.",
+    step=0.1,
+    low=-100.0,
+)
+TANH_UB = Param(
+    "tanh_ub",
+    "tanh upper bound",
+    3.0,
+    0.1,
+    10.0,
+    "Where the tanh curve ends, at T (timm's ub); above tanh_lb.",
+    step=0.1,
+    high=100.0,
+)
+DECAY_RATE = Param(
+    "decay_rate",
+    "Decay rate",
+    0.5,
+    0.0,
+    10.0,
+    "Inverse time decay: init_lr / (1 + decay_rate t / step_size) (Keras's decay_rate).",
+    step=0.01,
+    low=0.0,
+)
+STAIRCASE = Param(
+    "staircase",
+    "Staircase",
+    False,
+    None,
+    None,
+    "Decay in whole step_size periods, floor(t / step_size), instead of smoothly.",
+    bool,
 )
 CYCLES = Param(
     "cycles",

@@ -13,8 +13,10 @@ import dataclasses
 
 from numpy.typing import ArrayLike
 
+from dynweights import _natives as natives
 from dynweights._bound import evaluate_spec
 from dynweights._spec import (
+    ANNEAL,
     DECAY_SHAPE,
     DECAY_STEPS,
     DIV_FACTOR,
@@ -26,17 +28,21 @@ from dynweights._spec import (
     PCT_START,
     POWER_FACTOR,
     STEP_SIZE,
+    THREE_PHASE,
     TOTAL_STEPS,
     WARMUP_BELOW_TOTAL,
     WARMUP_LR,
+    WARMUP_SHAPE,
     WARMUP_STEPS,
     Checked,
     Limit,
+    Native,
+    Natives,
     Rule,
     Schedule,
     Values,
 )
-from dynweights._tree import Leaf, Node, join, num, shaped, tex_num
+from dynweights._tree import Join, Leaf, Node, join, num, shaped, tex_num
 from dynweights.lr import multiples, warmup
 
 # inverse_sqrt divides by the warmup length, so it needs one step of warmup,
@@ -55,26 +61,31 @@ def warmup_stable_decay(
     warmup_lr: float = 0.0,
     min_lr: float = 0.0,
     decay_shape: str = "cosine",
+    warmup_shape: str = "linear",
 ) -> Values:
     r"""Warmup, a stable phase at ``init_lr``, then a decay to ``min_lr`` (WSD).
 
     .. math::
 
         \eta_t = \begin{cases}
-          \eta_w + (\eta_0 - \eta_w)\,t / W & t < W \\
+          \eta_w + (\eta_0 - \eta_w)\,g(t / W) & t < W \\
           \eta_0 & W \le t < T - D \\
           \eta_{min} + (\eta_0 - \eta_{min})\, f\big((t - T + D) / D\big) & t \ge T - D
         \end{cases}
 
     where :math:`f(p)` is :math:`1 - p` (linear), :math:`(1 + \cos \pi p)/2`
-    (cosine) or :math:`1 - \sqrt{p}` (1-sqrt), :math:`W` is ``warmup_steps``,
+    (cosine), :math:`1 - \sqrt{p}` (1-sqrt) or :math:`1 - p^2` (1-square),
+    :math:`g(p)` is :math:`p` (linear), :math:`(1 - \cos \pi p)/2` (cosine) or
+    :math:`1 - \sqrt{1 - p}` (1-sqrt), :math:`W` is ``warmup_steps``,
     :math:`D` is ``decay_steps``, :math:`\eta_w` is ``warmup_lr``,
     :math:`\eta_0` is ``init_lr`` and :math:`\eta_{min}` is ``min_lr``.
 
     Equals Hugging Face's ``get_wsd_schedule(num_warmup_steps=W,
-    num_decay_steps=D, num_training_steps=T, decay_type=decay_shape,
-    min_lr_ratio=r)`` with ``warmup_lr = min_lr = r * init_lr`` (Hugging Face
-    starts its warmup at the floor, not at 0).
+    num_decay_steps=D, num_training_steps=T, warmup_type=warmup_shape,
+    decay_type=decay_shape, min_lr_ratio=r)`` with ``warmup_lr = min_lr = r *
+    init_lr`` (Hugging Face starts its warmup at the floor, not at 0) and any
+    shape but 1-square; timm's ``WSDLRScheduler`` with a linear warmup and any
+    decay shape (1-square is its ``decay_fn="power", decay_power=2``).
 
     Args:
       steps: a step or an array of steps, each ``>= 0``; steps past
@@ -86,7 +97,8 @@ def warmup_stable_decay(
       init_lr: the stable learning rate, ``>= 0``.
       warmup_lr: the learning rate at step 0, ``>= 0``.
       min_lr: the floor in ``[0, init_lr]``.
-      decay_shape: ``"linear"``, ``"cosine"`` or ``"1-sqrt"``.
+      decay_shape: ``"linear"``, ``"cosine"``, ``"1-sqrt"`` or ``"1-square"``.
+      warmup_shape: ``"linear"``, ``"cosine"`` or ``"1-sqrt"``.
 
     Returns:
       A float for a scalar step, else a float64 array of the steps' shape.
@@ -96,6 +108,8 @@ def warmup_stable_decay(
 
     >>> warmup_stable_decay([0, 5, 10, 50, 90, 100], decay_shape="linear")
     array([0.  , 0.05, 0.1 , 0.1 , 0.05, 0.  ])
+    >>> warmup_stable_decay([5, 90], warmup_shape="cosine", decay_shape="1-square")
+    array([0.05 , 0.075])
     """
     return evaluate_spec(
         _SPECS["warmup_stable_decay"],
@@ -108,6 +122,7 @@ def warmup_stable_decay(
             "warmup_lr": warmup_lr,
             "min_lr": min_lr,
             "decay_shape": decay_shape,
+            "warmup_shape": warmup_shape,
         },
     )
 
@@ -300,6 +315,8 @@ def one_cycle(
     pct_start: float = 0.3,
     div_factor: float = 25.0,
     final_div_factor: float = 10000.0,
+    anneal: str = "cos",
+    three_phase: bool = False,
 ) -> Values:
     r"""One cycle (Smith 2018): a cosine rise to ``init_lr``, then a cosine fall far below.
 
@@ -315,9 +332,13 @@ def one_cycle(
     :math:`\eta_{end} = \eta_{start} / f`, :math:`P = p (T + 1) - 1`, :math:`p` is
     ``pct_start``, :math:`d` is ``div_factor`` and :math:`f` is ``final_div_factor``.
 
+    With ``anneal="linear"`` each move is a straight line instead. With
+    ``three_phase=True`` the fall first returns to :math:`\eta_{start}` at
+    :math:`2P`, mirroring the rise, then decays to :math:`\eta_{end}` at ``T``.
+
     Equals ``torch.optim.lr_scheduler.OneCycleLR(max_lr=init_lr,
-    total_steps=total_steps + 1, anneal_strategy="cos", three_phase=False)`` at
-    steps ``0..T`` (PyTorch's ``total_steps`` counts values, ours the last step).
+    total_steps=total_steps + 1, anneal_strategy=anneal, three_phase=three_phase)``
+    at steps ``0..T`` (PyTorch's ``total_steps`` counts values, ours the last step).
 
     Args:
       steps: a step or an array of steps, each ``>= 0``; steps past
@@ -328,6 +349,8 @@ def one_cycle(
         falls inside the run.
       div_factor: ``d >= 1``.
       final_div_factor: ``f >= 1``.
+      anneal: ``"cos"`` or ``"linear"``.
+      three_phase: ``True`` for the three phases; then ``2P < T``.
 
     Returns:
       A float for a scalar step, else a float64 array of the steps' shape.
@@ -337,6 +360,9 @@ def one_cycle(
 
     >>> one_cycle([0, 29.3, 100], init_lr=1.0, div_factor=10.0, final_div_factor=10.0).round(12)
     array([0.1 , 1.  , 0.01])
+    >>> one_cycle([0, 29.3, 58.6, 100], init_lr=1.0, div_factor=10.0, final_div_factor=10.0,
+    ...           anneal="linear", three_phase=True).round(12)
+    array([0.1 , 1.  , 0.1 , 0.01])
     """
     return evaluate_spec(
         _SPECS["one_cycle"],
@@ -347,6 +373,8 @@ def one_cycle(
             "pct_start": pct_start,
             "div_factor": div_factor,
             "final_div_factor": final_div_factor,
+            "anneal": anneal,
+            "three_phase": three_phase,
         },
     )
 
@@ -359,7 +387,36 @@ def _warmup_stable_decay(p: Checked) -> Node:
         if decay
         else shaped("constant", floor, floor, 1)
     )
-    return warmup(p, join([shaped("constant", peak, peak, room - decay), fall], [room - decay]))
+    stable = join([shaped("constant", peak, peak, room - decay), fall], [room - decay])
+    return warmup(p, stable, p["warmup_shape"])
+
+
+def _warmup_stable_decay_natives(p: Checked) -> Natives:
+    # Hugging Face's warmup starts at its floor, min_lr_ratio * lr; it has no 1-square.
+    w, d, total, peak, floor = (
+        p["warmup_steps"],
+        p["decay_steps"],
+        p["total_steps"],
+        p["init_lr"],
+        p["min_lr"],
+    )
+    if not (peak > 0 and d > 0 and p["decay_shape"] != "1-square"):
+        return {}
+    if w and p["warmup_lr"] != floor:
+        return {}
+    return {
+        "transformers": natives.hf(
+            "warmup_stable_decay",
+            w,
+            total,
+            peak,
+            "after T it stays at min_lr, as dynweights does",
+            num_decay_steps=d,
+            warmup_type=p["warmup_shape"],
+            decay_type=p["decay_shape"],
+            min_lr_ratio=floor / peak,
+        )
+    }
 
 
 def _inverse_sqrt(p: Checked) -> Node:
@@ -423,18 +480,130 @@ def _anneal(start: float, end: float, length: float, low: float, high: float) ->
     return Leaf(f"{{minimum}}({{maximum}}({value}, {num(low)}), {num(high)})", tex, length)
 
 
+def _anneal_linear(start: float, end: float, length: float, low: float, high: float) -> Leaf:
+    """PyTorch's ``_annealing_linear``: ``(end - start) p + start``."""
+    value = f"{num(end - start)} * ({{u}} / {num(length)}) + {num(start)}"
+    tex = rf"{tex_num(start)} + {tex_num(end - start)} \cdot \frac{{{{u}}}}{{{tex_num(length)}}}"
+    return Leaf(f"{{minimum}}({{maximum}}({value}, {num(low)}), {num(high)})", tex, length)
+
+
+def _one_cycle_valley(total: int, pct_start: float) -> float:
+    # PyTorch's second phase ends at float(2 * pct_start * total_steps) - 2.
+    return 2 * pct_start * (total + 1) - 2
+
+
 def _one_cycle(p: Checked) -> Node:
     total, peak = p["total_steps"], p["init_lr"]
     top = _one_cycle_peak(total, p["pct_start"])
     start = peak / p["div_factor"]
     end = start / p["final_div_factor"]
-    up, down = _anneal(start, peak, top, end, peak), _anneal(peak, end, total - top, end, peak)
+    move = _anneal if p["anneal"] == "cos" else _anneal_linear
+    if p["three_phase"]:
+        valley = _one_cycle_valley(total, p["pct_start"])
+        pieces = [
+            move(start, peak, top, end, peak),
+            move(peak, start, valley - top, end, peak),
+            move(start, end, total - valley, end, peak),
+        ]
+        return Join(tuple(pieces), (top, valley), inclusive=True)
+    up, down = move(start, peak, top, end, peak), move(peak, end, total - top, end, peak)
     return join([up, down], [top], inclusive=True)
 
 
 def _holds_peak(p: Checked) -> bool:
     # The bounds are exact, but pct_start * (T + 1) - 1 can still round to 0.
     return bool(0 < _one_cycle_peak(p["total_steps"], p["pct_start"]) < p["total_steps"])
+
+
+def _holds_valley(p: Checked) -> bool:
+    return (
+        not p["three_phase"]
+        or _one_cycle_valley(p["total_steps"], p["pct_start"]) < p["total_steps"]
+    )
+
+
+def _inverse_sqrt_natives(p: Checked) -> Natives:
+    if p["warmup_lr"] != 0:
+        return {}
+    return {
+        "transformers": natives.hf(
+            "inverse_sqrt",
+            p["warmup_steps"],
+            p["total_steps"],
+            p["init_lr"],
+            natives.GOES_ON_AFTER_T,
+        )
+    }
+
+
+def _polynomial_decay_natives(p: Checked) -> Natives:
+    w, total, peak, floor, a = (
+        p["warmup_steps"],
+        p["total_steps"],
+        p["init_lr"],
+        p["min_lr"],
+        p["power_factor"],
+    )
+    out: dict[str, Native] = {}
+    if w == 0 and floor == 0:
+        out["pytorch"] = natives.torch("PolynomialLR", total_iters=total, power=a)
+    if w == 0:
+        out["keras"] = natives.keras(
+            "PolynomialDecay",
+            initial_learning_rate=peak,
+            decay_steps=total,
+            end_learning_rate=floor,
+            power=a,
+        )
+    # transformers refuses lr_end >= lr; its warmup starts at 0.
+    if p["warmup_lr"] == 0 and floor < peak:
+        out["transformers"] = natives.hf("polynomial", w, total, peak, lr_end=floor, power=a)
+    return out
+
+
+def _step_decay_natives(p: Checked) -> Natives:
+    peak, size, gamma = p["init_lr"], p["step_size"], p["gamma"]
+    return {
+        "pytorch": natives.torch("StepLR", natives.GOES_ON_AFTER_T, step_size=size, gamma=gamma),
+        "keras": natives.keras(
+            "ExponentialDecay",
+            natives.GOES_ON_AFTER_T,
+            initial_learning_rate=peak,
+            decay_steps=size,
+            decay_rate=gamma,
+            staircase=True,
+        ),
+    }
+
+
+def _exponential_decay_natives(p: Checked) -> Natives:
+    return {
+        "pytorch": natives.torch("ExponentialLR", natives.GOES_ON_AFTER_T, gamma=p["gamma"]),
+        "keras": natives.keras(
+            "ExponentialDecay",
+            natives.GOES_ON_AFTER_T,
+            initial_learning_rate=p["init_lr"],
+            decay_steps=1,
+            decay_rate=p["gamma"],
+        ),
+    }
+
+
+def _one_cycle_natives(p: Checked) -> Natives:
+    return {
+        "pytorch": natives.torch(
+            "OneCycleLR",
+            "it counts total_steps = T + 1 values, and stepping past T raises a ValueError",
+            max_lr=p["init_lr"],
+            total_steps=p["total_steps"] + 1,
+            pct_start=p["pct_start"],
+            anneal_strategy=p["anneal"],
+            cycle_momentum=False,
+            div_factor=p["div_factor"],
+            final_div_factor=p["final_div_factor"],
+            three_phase=p["three_phase"],
+        )
+    }
 
 
 _WARMUP_LR = (TOTAL_STEPS, WARMUP_STEPS, INIT_LR, WARMUP_LR, MIN_LR)
@@ -446,7 +615,16 @@ SPECS = (
         "Warmup-stable-decay",
         "lr",
         warmup_stable_decay,
-        (TOTAL_STEPS, WARMUP_STEPS, DECAY_STEPS, INIT_LR, WARMUP_LR, MIN_LR, DECAY_SHAPE),
+        (
+            TOTAL_STEPS,
+            WARMUP_STEPS,
+            DECAY_STEPS,
+            INIT_LR,
+            WARMUP_LR,
+            MIN_LR,
+            DECAY_SHAPE,
+            WARMUP_SHAPE,
+        ),
         "Warmup, a long stable phase at init_lr, and a short final decay (MiniCPM; "
         "Hugging Face get_wsd_schedule).",
         _warmup_stable_decay,
@@ -459,6 +637,7 @@ SPECS = (
                 ),
             ),
         ),
+        _warmup_stable_decay_natives,
     ),
     Schedule(
         "inverse_sqrt",
@@ -481,6 +660,7 @@ SPECS = (
                 high=Limit("total_steps", lambda p: p["total_steps"], open=True),
             ),
         ),
+        _inverse_sqrt_natives,
     ),
     Schedule(
         "polynomial_decay",
@@ -492,6 +672,7 @@ SPECS = (
         "(Hugging Face get_polynomial_decay_schedule_with_warmup).",
         _polynomial_decay,
         _WARMUP_RULES,
+        _polynomial_decay_natives,
     ),
     Schedule(
         "step_decay",
@@ -501,6 +682,8 @@ SPECS = (
         (TOTAL_STEPS, INIT_LR, STEP_SIZE, GAMMA),
         "Multiply by gamma every step_size steps (PyTorch StepLR).",
         _step_decay,
+        (),
+        _step_decay_natives,
     ),
     Schedule(
         "exponential_decay",
@@ -510,15 +693,18 @@ SPECS = (
         (TOTAL_STEPS, INIT_LR, GAMMA),
         "Multiply by gamma every step (PyTorch ExponentialLR).",
         _exponential_decay,
+        (),
+        _exponential_decay_natives,
     ),
     Schedule(
         "one_cycle",
         "One cycle",
         "lr",
         one_cycle,
-        (TOTAL_STEPS, INIT_LR, PCT_START, DIV_FACTOR, FINAL_DIV_FACTOR),
-        "Cosine rise from init_lr / div_factor to init_lr, then a cosine fall to "
-        "init_lr / div_factor / final_div_factor (PyTorch OneCycleLR).",
+        (TOTAL_STEPS, INIT_LR, PCT_START, DIV_FACTOR, FINAL_DIV_FACTOR, ANNEAL, THREE_PHASE),
+        "Cosine (or linear) rise from init_lr / div_factor to init_lr, then a fall to "
+        "init_lr / div_factor / final_div_factor, optionally through init_lr / div_factor "
+        "(PyTorch OneCycleLR).",
         _one_cycle,
         (
             Rule(
@@ -527,7 +713,13 @@ SPECS = (
                 high=Limit("1", lambda p: 1.0, open=True),
                 holds=_holds_peak,
             ),
+            Rule(
+                "three_phase",
+                holds=_holds_valley,
+                note="False unless 2 * (pct_start * (total_steps + 1) - 1) < total_steps",
+            ),
         ),
+        _one_cycle_natives,
     ),
 )
 _SPECS = {spec.name: spec for spec in SPECS}

@@ -15,6 +15,7 @@ import dynweights
 from dynweights import SCHEDULES, Param
 
 Value = int | float | str
+LinkValue = Value | tuple[int, ...]  # milestones, in a pinned curve
 
 
 def _widest(params: Sequence[Param]) -> Param:
@@ -29,10 +30,14 @@ def _widest(params: Sequence[Param]) -> Param:
 
 # One widget per parameter name. Params of the same name mean the same in every
 # schedule; only their bounds may differ (inverse_sqrt needs warmup_steps >= 1).
+# Switches and milestone lists (three_phase, staircase, milestones) get no
+# widget yet: their curves use the defaults, and pins may still set them.
+_WIDGET_TYPES = (int, float, str)
 _BY_NAME: dict[str, list[Param]] = {}
 for _spec in SCHEDULES.values():
     for _p in _spec.params:
-        _BY_NAME.setdefault(_p.name, []).append(_p)
+        if _p.type in _WIDGET_TYPES:
+            _BY_NAME.setdefault(_p.name, []).append(_p)
 PARAMS: dict[str, Param] = {name: _widest(ps) for name, ps in _BY_NAME.items()}
 
 
@@ -118,7 +123,7 @@ def bounds(param: Param) -> tuple[int | float, int | float]:
     return param.min, param.max
 
 
-def parse_value(param: Param, raw: str) -> Value:
+def parse_value(param: Param, raw: str) -> LinkValue:
     """Reads one URL value for ``param`` strictly: plain decimal numbers only.
 
     Raises:
@@ -128,6 +133,16 @@ def parse_value(param: Param, raw: str) -> Value:
         if raw not in param.choices:
             raise ValueError(f"must be one of {', '.join(param.choices)}")
         return raw
+    if param.type is bool:
+        if raw not in ("true", "false"):
+            raise ValueError("must be true or false")
+        return raw == "true"
+    if param.type is list:
+        if len(raw) > 8 * _MAX_VALUE_CHARS or not all(
+            _INT_RE.fullmatch(item) for item in raw.split(",")
+        ):
+            raise ValueError("must be increasing whole numbers separated by commas: 30,80")
+        return tuple(int(item) for item in raw.split(","))
     if len(raw) > _MAX_VALUE_CHARS:
         raise ValueError(f"is {len(raw)} characters long, not a number in range")
     low, high = bounds(param)
@@ -150,12 +165,21 @@ class LinkCheck:
     notices: tuple[str, ...]  # Markdown, with every URL text quoted
 
 
-def format_pin(name: str, params: Mapping[str, Value]) -> str:
+def format_pin(name: str, params: Mapping[str, LinkValue]) -> str:
     """A pinned curve as one URL value: ``name:key=value;key=value``."""
-    return name + ":" + ";".join(f"{k}={v}" for k, v in params.items())
+    return name + ":" + ";".join(f"{k}={_link_text(v)}" for k, v in params.items())
 
 
-def parse_pin(text: str) -> tuple[str, dict[str, Value]]:
+def _link_text(value: LinkValue) -> str:
+    """A value as ``parse_value`` reads it back: ``true``, ``30,80``, ``0.1``."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, tuple):
+        return ",".join(str(v) for v in value)
+    return str(value)
+
+
+def parse_pin(text: str) -> tuple[str, dict[str, LinkValue]]:
     """Reads a pin strictly: a known schedule, each of its parameters once, valid together.
 
     Raises:
@@ -167,7 +191,7 @@ def parse_pin(text: str) -> tuple[str, dict[str, Value]]:
     if name not in SCHEDULES:
         raise ValueError("does not start with a known schedule name")
     spec = SCHEDULES[name]
-    params: dict[str, Value] = {}
+    params: dict[str, LinkValue] = {}
     for item in rest.split(";") if rest else []:
         key, _, raw = item.partition("=")
         param = next((p for p in spec.params if p.name == key), None)
@@ -278,8 +302,8 @@ class Curve:
 
 
 def schedule_params(name: str, values: Mapping[str, Value]) -> dict[str, Value]:
-    """The subset of the explorer's values that schedule ``name`` takes."""
-    return {p.name: values[p.name] for p in SCHEDULES[name].params}
+    """The subset of the explorer's values that schedule ``name`` takes (defaults for the rest)."""
+    return {p.name: values.get(p.name, p.default) for p in SCHEDULES[name].params}
 
 
 def _curve(name: str, params: dict[str, Value], points: int, label: str, column: str) -> Curve:

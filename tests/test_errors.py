@@ -84,7 +84,7 @@ BAD_VALUES = {
         [(91, "91"), (100, "100"), (-1, "-1"), (2.5, "2.5"), (math.nan, "nan"), (True, "True")],
     ),
     "decay_shape": (
-        "one of 'linear', 'cosine', '1-sqrt'",
+        "one of 'linear', 'cosine', '1-sqrt', '1-square'",
         [
             ("exp", "'exp'"),
             ("Cosine", "'Cosine'"),
@@ -126,6 +126,66 @@ BAD_VALUES = {
             (math.nan, "nan"),
             (True, "True"),
         ],
+    ),
+    "warmup_shape": (
+        "one of 'linear', 'cosine', '1-sqrt'",
+        [("1-square", "'1-square'"), ("Linear", "'Linear'"), (None, "None"), (0, "0")],
+    ),
+    "anneal": (
+        "one of 'cos', 'linear'",
+        [("cosine", "'cosine'"), ("", "''"), (None, "None"), (True, "True")],
+    ),
+    "cyclic_mode": (
+        "one of 'triangular', 'triangular2', 'exp_range'",
+        [("exp", "'exp'"), ("Triangular", "'Triangular'"), (None, "None")],
+    ),
+    # A switch is a bool: 0, 1 and "true" are mistakes, not switches.
+    "three_phase": ("True or False", [(1, "1"), (0, "0"), ("true", "'true'"), (None, "None")]),
+    "staircase": ("True or False", [(1, "1"), ("False", "'False'"), (None, "None")]),
+    "milestones": (
+        "a strictly increasing sequence of integers >= 1, at most 1000 of them",
+        [
+            ((80, 30), "(80, 30)"),
+            ((30, 30), "(30, 30)"),
+            ((0, 30), "0"),  # the first bad item
+            ((30.5,), "30.5"),
+            ("30,80", "'30,80'"),
+            (30, "30"),
+            (None, "None"),
+        ],
+    ),
+    "k_decay": (
+        "a finite number > 0",
+        [(0, "0"), (-1.0, "-1.0"), (math.nan, "nan"), (math.inf, "inf"), (True, "True")],
+    ),
+    "peak_decay": (
+        "in (0, 1]",
+        [(0, "0"), (1.5, "1.5"), (-0.5, "-0.5"), (math.nan, "nan"), (True, "True")],
+    ),
+    "num_cycles": (
+        "a finite number > 0",
+        [(0, "0"), (-2, "-2"), (math.inf, "inf"), ("2", "'2'"), (True, "True")],
+    ),
+    "step_size_up": (
+        "an integer in [1, 2**53]",
+        [(0, "0"), (-1, "-1"), (2.5, "2.5"), (math.nan, "nan"), (True, "True")],
+    ),
+    "step_size_down": (
+        "an integer in [0, 2**53]",
+        [(-1, "-1"), (2.5, "2.5"), (math.nan, "nan"), (True, "True")],
+    ),
+    "tanh_lb": (
+        "a finite number >= -100",
+        [(-101.0, "-101.0"), (math.nan, "nan"), (-math.inf, "-inf"), (True, "True")],
+    ),
+    # The default tanh_lb is -7: the tanh must rise from lb to ub.
+    "tanh_ub": (
+        "in (tanh_lb, 100] = (-7, 100]",
+        [(-7.0, "-7.0"), (-8, "-8"), (101.0, "101.0"), (math.nan, "nan"), (True, "True")],
+    ),
+    "decay_rate": (
+        "a finite number >= 0",
+        [(-0.1, "-0.1"), (math.nan, "nan"), (math.inf, "inf"), ("0.5", "'0.5'")],
     ),
     "div_factor": (
         "a finite number >= 1",

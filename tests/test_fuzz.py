@@ -45,6 +45,12 @@ def in_range(param: dynweights.Param) -> st.SearchStrategy[Any]:
     """Values inside the explorer's bounds: most draws should reach the maths."""
     if param.type is str:
         return st.sampled_from(param.choices)
+    if param.type is bool:
+        return st.booleans()
+    if param.type is list:
+        return st.lists(st.integers(1, 200), max_size=4, unique=True).map(
+            lambda m: tuple(sorted(m))
+        )
     low, high = model.bounds(param)
     if param.type is int:
         return st.integers(int(low), int(high))

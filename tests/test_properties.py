@@ -26,7 +26,10 @@ def params_for(draw, spec):
     - warmup_steps < total_steps;
     - decay_steps <= total_steps - warmup_steps;
     - min_lr <= init_lr;
-    - pct_start * (total_steps + 1) - 1 > 0, so one_cycle's peak is inside the run.
+    - pct_start * (total_steps + 1) - 1 > 0, so one_cycle's peak is inside the run;
+    - milestones strictly increasing;
+    - tanh_ub > tanh_lb;
+    - a switch (bool) is drawn, then flipped if its rule says it cannot hold.
     """
     by_name = {p.name: p for p in spec.params}
     values = {}
@@ -42,7 +45,19 @@ def params_for(draw, spec):
             high = min(high, values["init_lr"])
         if param.name == "pct_start":
             low = max(low, math.nextafter(1 / (values["total_steps"] + 1), math.inf))
-        if param.type is int:
+        if param.name == "tanh_ub":
+            low = max(low, math.nextafter(values["tanh_lb"], math.inf))
+        if param.type is bool:
+            values[param.name] = draw(st.booleans())
+            rule = next((r for r in spec.rules if r.param == param.name), None)
+            if rule is not None and rule.holds is not None and not rule.holds(values):
+                values[param.name] = not values[param.name]
+        elif param.type is list:
+            milestones = st.lists(
+                st.integers(1, values["total_steps"] + 10), unique=True, max_size=6
+            )
+            values[param.name] = draw(milestones.map(lambda ms: tuple(sorted(ms))))
+        elif param.type is int:
             values[param.name] = draw(st.integers(low, high))
         elif param.name == "pct_start":
             # The rule is on the peak pct_start * (T + 1) - 1 > 0 as computed in
@@ -93,6 +108,12 @@ def endpoint_bounds(spec, params):
     rates = [params[name] for name in ("min_lr", "warmup_lr") if name in params]
     if "min_lr" not in params:
         rates.append(evaluate(spec.name, params["total_steps"], **params))
+    if spec.name == "cosine_with_hard_restarts":
+        rates.append(0.0)  # each cycle falls to 0, whatever the value at T
+    if params.get("peak_decay", 1.0) != 1.0:
+        # A peak decayed below min_lr: that cycle rises from it to the floor,
+        # and min_lr + (peak - min_lr) can round to 0 for a tiny peak.
+        rates.append(0.0)
     high = max(params[name] for name in ("init_lr", "warmup_lr") if name in params)
     return min(rates), high
 
@@ -177,6 +198,7 @@ def test_cyclical_annealing_restarts_at_zero_each_cycle(data):
 def test_one_cycle_rises_to_its_peak_then_falls(data):
     params, steps = data.draw(cases(SCHEDULES["one_cycle"], min_size=2))
     peak = params["pct_start"] * (params["total_steps"] + 1) - 1
+    # Three phases fall to the start at 2 * peak, then below it: falling throughout.
     steps = np.sort(np.concatenate([steps, [0.0, math.floor(peak), math.ceil(peak)]]))
     values = evaluate("one_cycle", steps, **params)
     assert np.all(np.diff(values[steps <= peak]) >= 0)
@@ -184,8 +206,14 @@ def test_one_cycle_rises_to_its_peak_then_falls(data):
 
 
 # The learning rates that only fall once their warmup (if any) is over. Not
-# cosine_warm_restarts (it restarts) nor one_cycle (it rises for pct_start).
+# cosine_warm_restarts nor cosine_with_hard_restarts (they restart), cyclic
+# (it cycles) nor one_cycle (it rises for pct_start).
 DECAYS = [
+    "constant_with_warmup",
+    "linear_with_warmup",
+    "multistep_decay",
+    "tanh_decay",
+    "inverse_time_decay",
     "cosine_annealing",
     "cosine_with_linear_warmup",
     "warmup_stable_decay",
@@ -199,8 +227,9 @@ WARMUPS = [s.name for s in SPECS if "warmup_steps" in {p.name for p in s.params}
 
 def test_decay_and_warmup_lists_cover_the_lr_schedules():
     lrs = {s.name for s in SPECS if s.family == "lr"}
-    assert set(DECAYS) | {"cosine_warm_restarts", "one_cycle"} == lrs
-    assert set(WARMUPS) <= set(DECAYS)
+    cycling = {"cosine_warm_restarts", "cosine_with_hard_restarts", "cyclic", "one_cycle"}
+    assert set(DECAYS) | cycling == lrs
+    assert set(WARMUPS) <= set(DECAYS) | {"cosine_with_hard_restarts"}
 
 
 @pytest.mark.parametrize("name", DECAYS)
@@ -221,7 +250,7 @@ def test_warmup_moves_monotonically_towards_init_lr(name, data):
     params, steps = data.draw(cases(SCHEDULES[name], min_size=2))
     steps = np.sort(steps[steps <= params["warmup_steps"]])
     values = evaluate(name, steps, **params)
-    direction = np.sign(params["init_lr"] - params["warmup_lr"])
+    direction = np.sign(params["init_lr"] - params.get("warmup_lr", 0.0))
     assert np.all(direction * np.diff(values) >= 0)
 
 

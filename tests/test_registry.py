@@ -26,20 +26,27 @@ def test_registry_is_read_only():
 
 def test_registry_names_every_schedule_once():
     assert sorted(SCHEDULES) == [
+        "constant_with_warmup",
         "cosine",
         "cosine_annealing",
         "cosine_warm_restarts",
+        "cosine_with_hard_restarts",
         "cosine_with_linear_warmup",
+        "cyclic",
         "cyclical_annealing",
         "exponential",
         "exponential_decay",
         "inverse_sqrt",
+        "inverse_time_decay",
         "linear",
+        "linear_with_warmup",
+        "multistep_decay",
         "one_cycle",
         "polynomial_decay",
         "power",
         "sigmoid_ramp",
         "step_decay",
+        "tanh_decay",
         "warmup_stable_decay",
     ]
     for name, spec in SCHEDULES.items():
@@ -77,12 +84,17 @@ def test_same_name_means_same_param_everywhere_up_to_bounds():
     # The explorer shows one widget per parameter name, offering the union of
     # the bounds of the visible schedules, and keeps its value when the user
     # switches schedule. So Params of the same name may differ only in min and
-    # max (inverse_sqrt needs warmup_steps >= 1); label, default, description,
-    # type, step and choices must be the same everywhere.
+    # max (inverse_sqrt needs warmup_steps >= 1); label, description, type,
+    # step and choices must be the same everywhere. The default may differ only
+    # for gamma, a decay factor everywhere, whose peers' defaults differ
+    # (StepLR 0.9 here, MultiStepLR 0.1, CyclicLR 1.0).
     by_name: dict[str, dynweights.Param] = {}
     for _, param in ALL_PARAMS:
         first = by_name.setdefault(param.name, param)
-        assert dataclasses.replace(param, min=first.min, max=first.max) == first, param.name
+        same = dataclasses.replace(param, min=first.min, max=first.max)
+        if param.name == "gamma":
+            same = dataclasses.replace(same, default=first.default)
+        assert same == first, param.name
         assert type(param.min) is type(first.min), param.name
         assert type(param.max) is type(first.max), param.name
     assert {"total_steps", "max_weight", "init_lr", "min_lr", "decay_shape"} <= set(by_name)
@@ -110,8 +122,13 @@ def test_params_differ_across_specs_only_where_expected():
 def test_param_metadata_is_consistent(spec, param):
     assert param.label.strip()
     assert param.description.strip()
-    assert isinstance(param.default, param.type)
-    assert not isinstance(param.default, bool)
+    assert isinstance(param.default, bool) == (param.type is bool)
+    if param.type in (bool, list):
+        # A switch or a list of milestones: no bounds, no choices.
+        assert (param.min, param.max, param.choices) == (None, None, ())
+        if param.type is list:
+            assert isinstance(param.default, tuple)
+        return
     if param.type is str:
         # A choice: the explorer shows a select box of `choices`, with no bounds.
         assert param.default in param.choices
@@ -131,12 +148,18 @@ def test_param_metadata_is_consistent(spec, param):
         assert param.step == 1
 
 
+# exp_range at gamma = 1 is triangular (CyclicLR's default gamma): show each
+# mode with a gamma that shrinks.
+CHOICE_CONTEXT = {"cyclic_mode": {"gamma": 0.99}}
+
+
 @pytest.mark.parametrize(("spec", "param"), ALL_PARAMS, ids=PARAM_IDS)
 def test_default_and_every_choice_are_valid(spec, param):
     steps = np.linspace(0, 2 * spec.defaults()["total_steps"], 401)
     curves = []
+    context = CHOICE_CONTEXT.get(param.name, {})
     for value in (param.default, *param.choices):
-        curve = spec.function(steps, **{**spec.defaults(), param.name: value})
+        curve = spec.function(steps, **{**spec.defaults(), **context, param.name: value})
         assert np.all(np.isfinite(curve)), value
         curves.append(curve)
     # Each choice draws its own curve: a choice that changes nothing is a defect.
@@ -163,9 +186,11 @@ def test_evaluate_without_params_uses_registry_defaults(spec):
 
 @pytest.mark.parametrize("spec", SPECS, ids=IDS)
 def test_evaluate_passes_params_through(spec):
-    params = {"total_steps": 40}
+    # A constant after its warmup does not depend on total_steps.
+    params = {"warmup_steps": 70} if spec.name == "constant_with_warmup" else {"total_steps": 40}
     assert evaluate(spec.name, 60, **params) == spec.function(60, **params)
-    assert evaluate(spec.name, 60, **params) != evaluate(spec.name, 60)
+    steps = np.arange(101)
+    assert not np.array_equal(evaluate(spec.name, steps, **params), evaluate(spec.name, steps))
 
 
 @pytest.mark.parametrize("name", ["nope", "Linear", "", 3, None])
@@ -203,10 +228,13 @@ def test_public_api_is_pinned_and_sorted():
         "Preset",
         "Rule",
         "Schedule",
+        "constant_with_warmup",
         "cosine",
         "cosine_annealing",
         "cosine_warm_restarts",
+        "cosine_with_hard_restarts",
         "cosine_with_linear_warmup",
+        "cyclic",
         "cyclical_annealing",
         "evaluate",
         "exponential",
@@ -214,7 +242,10 @@ def test_public_api_is_pinned_and_sorted():
         "from_json",
         "get_schedule",
         "inverse_sqrt",
+        "inverse_time_decay",
         "linear",
+        "linear_with_warmup",
+        "multistep_decay",
         "one_cycle",
         "phases",
         "plot_steps",
@@ -223,6 +254,7 @@ def test_public_api_is_pinned_and_sorted():
         "schedule",
         "sigmoid_ramp",
         "step_decay",
+        "tanh_decay",
         "to_code",
         "warmup_stable_decay",
     ]

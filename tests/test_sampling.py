@@ -96,7 +96,14 @@ def test_cyclical_annealing_cycle_starts_and_ramp_ends(cycles, ratio):
 
 # The parameters that set how many breakpoints there are, at their densest
 # (beyond the explorer's bounds where the function allows it).
-DENSEST = {"cycle_steps": 1, "cycle_mult": 1, "step_size": 1, "cycles": 10**9}
+DENSEST = {
+    "cycle_steps": 1,
+    "cycle_mult": 1,
+    "step_size": 1,
+    "cycles": 10**9,
+    "step_size_up": 1,
+    "step_size_down": 1,
+}
 # Parameters that place a fixed number of breakpoints.
 FIXED = {"total_steps", "warmup_steps", "decay_steps"}
 

@@ -1390,9 +1390,6 @@ FAMILIES: list[Callable[[], list[Case]]] = [
     hf_wsd,
     hf_inverse_sqrt,
     hf_polynomial_decay,
-]
-# Peers of schedules, or options, dynweights does not have yet.
-FUTURE_FAMILIES: list[Callable[[], list[Case]]] = [
     torch_multistep_lr,
     optax_piecewise_constant,
     hf_constant_with_warmup,
@@ -1410,6 +1407,8 @@ FUTURE_FAMILIES: list[Callable[[], list[Case]]] = [
     torch_sequential_warmup_cosine,
     torch_polynomial_lr,
 ]
+# Peers of schedules, or options, dynweights does not have yet.
+FUTURE_FAMILIES: list[Callable[[], list[Case]]] = []
 
 
 def _collect(families: list[Callable[[], list[Case]]]) -> list[Case]:
