@@ -52,7 +52,7 @@ class Bound:
     params: Mapping[str, Value]
     total_steps: int
     tree: Node
-    _scalar: Callable[[float], float]
+    _scalar: Callable[[float], float] | None
     _key: tuple[Any, ...]
 
     def __init__(
@@ -71,7 +71,7 @@ class Bound:
         set_(self, "params", MappingProxyType(dict(params)))
         set_(self, "total_steps", total_steps)
         set_(self, "tree", tree)
-        set_(self, "_scalar", scalar_function(tree, self.total_steps))
+        set_(self, "_scalar", None)  # compiled on the first scalar call
         set_(self, "_key", (name, _frozen(dict(params))))
 
     def __setattr__(self, name: str, value: object) -> NoReturn:
@@ -91,7 +91,11 @@ class Bound:
         kind = type(steps)
         if kind is int or kind is float:
             if 0 <= steps < _INF:  # type: ignore[operator]
-                return self._scalar(steps)  # type: ignore[arg-type]
+                scalar = self._scalar
+                if scalar is None:
+                    scalar = scalar_function(self.tree, self.total_steps)
+                    object.__setattr__(self, "_scalar", scalar)
+                return scalar(steps)  # type: ignore[arg-type]
             fail("steps", "finite and >= 0", steps)
         return self.values(steps)
 
