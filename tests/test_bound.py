@@ -53,7 +53,7 @@ def reference(items: list[dict], step: float) -> float:
                 "cosine": lambda q: (1 - math.cos(math.pi * q)) / 2,
                 "1-sqrt": math.sqrt,
                 "1-square": lambda q: q * q,
-                "power": lambda q: q**exponent,
+                "power": lambda q: q**exponent,  # noqa: B023 - called in this iteration
                 "constant": lambda q: 0.0,
             }
             if p["shape"] == "exponential":
