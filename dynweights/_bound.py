@@ -44,7 +44,17 @@ class Bound:
     True
     """
 
-    __slots__ = ("_key", "_scalar", "family", "label", "name", "params", "total_steps", "tree")
+    __slots__ = (
+        "_key",
+        "_scalar",
+        "family",
+        "ignored",
+        "label",
+        "name",
+        "params",
+        "total_steps",
+        "tree",
+    )
 
     name: str
     label: str
@@ -52,6 +62,8 @@ class Bound:
     params: Mapping[str, Value]
     total_steps: int
     tree: Node
+    ignored: tuple[str, ...]
+    """Config keys that did not change the schedule (``from_hf_trainer``); else ()."""
     _scalar: Callable[[float], float] | None
     _key: tuple[Any, ...]
 
@@ -72,6 +84,7 @@ class Bound:
         set_(self, "total_steps", total_steps)
         set_(self, "tree", tree)
         set_(self, "_scalar", None)  # compiled on the first scalar call
+        set_(self, "ignored", ())
         set_(self, "_key", (name, _frozen(dict(params))))
 
     def __setattr__(self, name: str, value: object) -> NoReturn:
