@@ -7,6 +7,7 @@ Nothing here is asserted; the test suite holds no timings.
 
 from __future__ import annotations
 
+import math
 import os
 import platform
 import statistics
@@ -153,6 +154,56 @@ def torch_row() -> tuple[float, float] | None:
     return ours, median_seconds(step_torch, 3)
 
 
+SCALAR_CALLS = 20_000
+
+
+def per_call(fn: Callable[[int], object], repeats: int = 7) -> float:
+    """Median seconds per call of ``fn(step)`` over SCALAR_CALLS steps."""
+    steps = range(SCALAR_CALLS)
+
+    def loop() -> None:
+        for k in steps:
+            fn(k)
+
+    return median_seconds(loop, repeats) / SCALAR_CALLS
+
+
+def scalar_rows() -> list[tuple[str, float]]:
+    """One training step's worth: a bound scalar call, torch's step(), plain math."""
+    total = 10**6
+    annealing = dynweights.schedule("cosine_annealing", total_steps=total, init_lr=0.1)
+    warmup = dynweights.schedule(
+        "cosine_with_linear_warmup", total_steps=total, warmup_steps=2000, init_lr=3e-4
+    )
+    restarts = dynweights.schedule("cosine_warm_restarts", total_steps=total, cycle_mult=2)
+    power = dynweights.schedule("power", total_steps=total)
+
+    def by_hand(step: float) -> float:  # the same formula, written with math
+        return 0.0 + (0.1 - 0.0) * (1 + math.cos(math.pi * min(step, total) / total)) / 2
+
+    rows = [
+        ("hand-written math, cosine annealing", per_call(by_hand)),
+        ("bound, cosine_annealing", per_call(annealing)),
+        ("bound, cosine_with_linear_warmup", per_call(warmup)),
+        ("bound, cosine_warm_restarts (cycle_mult=2)", per_call(restarts)),
+        ("bound, power (numpy path: pow rounds apart)", per_call(power)),
+        (
+            "evaluate(), cosine_annealing (checks each call)",
+            per_call(lambda k: dynweights.evaluate("cosine_annealing", k, total_steps=total)),
+        ),
+    ]
+    try:
+        import torch
+    except ImportError:
+        return rows
+    opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
+    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=total)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # step() before optimizer.step() warns once
+        rows.append(("torch CosineAnnealingLR.step()", per_call(lambda k: sched.step())))
+    return rows
+
+
 def app_rows() -> list[tuple[int, float, float]]:
     """Warm rerun time of the whole app, and the size of both figures' JSON."""
     from streamlit.testing.v1 import AppTest
@@ -208,6 +259,16 @@ def main() -> None:
     for total, seconds, kb in rows:
         print(f"| {total:,} | {seconds * 1e3:.0f} ms | {kb:.0f} KB |")
     print(f"rerun at 10^9 / rerun at 10^2: {rows[1][1] / rows[0][1]:.2f}x")
+    print()
+    print(f"5. One scalar call per training step (median per call over {SCALAR_CALLS:,} calls)")
+    print("| call | per call | vs hand-written math | vs torch step() |")
+    print("|---|---|---|---|")
+    scalar = scalar_rows()
+    by_hand = scalar[0][1]
+    torch_step = dict(scalar).get("torch CosineAnnealingLR.step()")
+    for name, seconds in scalar:
+        vs_torch = f"{seconds / torch_step:.2f}x" if torch_step else "n/a"
+        print(f"| {name} | {seconds * 1e6:.2f} µs | {seconds / by_hand:.1f}x | {vs_torch} |")
 
 
 if __name__ == "__main__":

@@ -44,7 +44,17 @@ class Bound:
     True
     """
 
-    __slots__ = ("_key", "_scalar", "family", "label", "name", "params", "total_steps", "tree")
+    __slots__ = (
+        "_key",
+        "_scalar",
+        "family",
+        "ignored",
+        "label",
+        "name",
+        "params",
+        "total_steps",
+        "tree",
+    )
 
     name: str
     label: str
@@ -52,7 +62,9 @@ class Bound:
     params: Mapping[str, Value]
     total_steps: int
     tree: Node
-    _scalar: Callable[[float], float]
+    ignored: tuple[str, ...]
+    """Config keys that did not change the schedule (``from_hf_trainer``); else ()."""
+    _scalar: Callable[[float], float] | None
     _key: tuple[Any, ...]
 
     def __init__(
@@ -71,7 +83,8 @@ class Bound:
         set_(self, "params", MappingProxyType(dict(params)))
         set_(self, "total_steps", total_steps)
         set_(self, "tree", tree)
-        set_(self, "_scalar", scalar_function(tree, self.total_steps))
+        set_(self, "_scalar", None)  # compiled on the first scalar call
+        set_(self, "ignored", ())
         set_(self, "_key", (name, _frozen(dict(params))))
 
     def __setattr__(self, name: str, value: object) -> NoReturn:
@@ -91,7 +104,11 @@ class Bound:
         kind = type(steps)
         if kind is int or kind is float:
             if 0 <= steps < _INF:  # type: ignore[operator]
-                return self._scalar(steps)  # type: ignore[arg-type]
+                scalar = self._scalar
+                if scalar is None:
+                    scalar = scalar_function(self.tree, self.total_steps)
+                    object.__setattr__(self, "_scalar", scalar)
+                return scalar(steps)  # type: ignore[arg-type]
             fail("steps", "finite and >= 0", steps)
         return self.values(steps)
 

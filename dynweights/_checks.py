@@ -188,45 +188,52 @@ def _check_one(param: Param, rule: Rule | None, value: object, done: Mapping[str
     own_low = -math.inf if own_low is None else float(own_low)
     own_high = param.high if param.high is not None else (MAX_INT if is_int else math.inf)
     ends: list[tuple[float, str, bool]] = [
-        (own_low, show_number(own_low), param.low_open),
-        (float(own_high), show_number(own_high), param.high_open),
+        (own_low, "", param.low_open),
+        (float(own_high), "", param.high_open),
     ]
     for index, limit in enumerate((rule.low, rule.high) if rule else (None, None)):
         if limit is not None:
             ends[index] = (float(limit.value(done)), limit.text, limit.open)
-    (low, low_text, low_open), (high, high_text, high_open) = ends
-    symbolic = any(text != show_number(v) for v, text, _ in ends if math.isfinite(v))
-    if symbolic:
-        lb, rb = "(" if low_open else "[", ")" if high_open else "]"
-        rule_text = (
-            f"in {lb}{low_text}, {high_text}{rb} = {lb}{show_number(low)}, {show_number(high)}{rb}"
-        )
-    elif is_int:
-        rule_text = f"an integer in [{show_number(low)}, {show_number(high)}]"
-    elif high == math.inf:
-        rule_text = f"a finite number {'>' if low_open else '>='} {show_number(low)}"
-    else:
-        lb, rb = "(" if low_open else "[", ")" if high_open else "]"
-        rule_text = f"in {lb}{show_number(low)}, {show_number(high)}{rb}"
-    if rule is not None and rule.note:
-        rule_text += f": {rule.note}"
+    (low, _, low_open), (high, _, high_open) = ends
+    # The common case, a plain number in range, needs no message.
+    plain = type(value) is int if is_int else type(value) is float and math.isfinite(value)
+    if (
+        plain
+        and (low < value if low_open else low <= value)  # type: ignore[operator]
+        and (value < high if high_open else value <= high)  # type: ignore[operator]
+        and (rule is None or rule.holds is None or rule.holds({**done, param.name: value}))
+    ):
+        return value
+    rule_text = _rule_text(is_int, ends, rule)
     if is_int:
         top = int(high) - 1 if high_open and float(high).is_integer() else math.floor(high)
         bottom = int(low) + 1 if low_open and float(low).is_integer() else math.ceil(low)
         number: float = check_int(param.name, value, bottom, min(top, MAX_INT), rule=rule_text)
     else:
         number = check_real(
-            param.name,
-            value,
-            low,
-            high,
-            low_open=low_open,
-            high_open=high_open,
-            rule=rule_text,
+            param.name, value, low, high, low_open=low_open, high_open=high_open, rule=rule_text
         )
     if rule is not None and rule.holds is not None and not rule.holds({**done, param.name: number}):
         fail(param.name, rule_text, value)
     return number
+
+
+def _rule_text(is_int: bool, ends: list[tuple[float, str, bool]], rule: Rule | None) -> str:
+    """The rule of a message: ``in [0, total_steps) = [0, 100)``, ``a finite number >= 0``."""
+    (low, low_text, low_open), (high, high_text, high_open) = ends
+    lb, rb = "(" if low_open else "[", ")" if high_open else "]"
+    if any(text and text != show_number(v) for v, text, _ in ends):
+        low_text, high_text = low_text or show_number(low), high_text or show_number(high)
+        text = (
+            f"in {lb}{low_text}, {high_text}{rb} = {lb}{show_number(low)}, {show_number(high)}{rb}"
+        )
+    elif is_int:
+        text = f"an integer in [{show_number(low)}, {show_number(high)}]"
+    elif high == math.inf:
+        text = f"a finite number {'>' if low_open else '>='} {show_number(low)}"
+    else:
+        text = f"in {lb}{show_number(low)}, {show_number(high)}{rb}"
+    return f"{text}: {rule.note}" if rule is not None and rule.note else text
 
 
 MAX_LIST = 1000

@@ -69,7 +69,9 @@ def _scheduler(s: Bound, native: Native, module: str) -> str:
     args = f"# With the Trainer: {native.training_args}\n" if native.training_args else ""
     return (
         f"import {module}\n\n{args}{_differs(native)}"
-        "# The scheduler starts from the lr the optimizer has when it is built.\n"
+        "# The scheduler starts from the lr the optimizer has when it is built\n"
+        "# (Hugging Face's polynomial and min-lr schedules read optimizer.defaults).\n"
+        f'optimizer.defaults["lr"] = {num(s.params["init_lr"])}\n'
         "for group in optimizer.param_groups:\n"
         f'    group["lr"] = {num(s.params["init_lr"])}\n'
         '    group.pop("initial_lr", None)\n'

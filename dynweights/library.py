@@ -442,19 +442,21 @@ def _multistep_decay_natives(p: Checked) -> Natives:
     values = [peak]
     for _ in milestones:
         values.append(values[-1] * gamma)
-    return {
+    out = {
         "pytorch": natives.torch(
             "MultiStepLR", natives.GOES_ON_AFTER_T, milestones=milestones, gamma=gamma
         ),
         "optax": natives.optax("piecewise_constant_schedule", peak, {m: gamma for m in milestones}),
-        # Keras keeps values[i] while step <= boundaries[i]: one step earlier.
-        "keras": natives.keras(
+    }
+    if milestones:  # Keras's PiecewiseConstantDecay needs a boundary
+        # It keeps values[i] while step <= boundaries[i]: one step earlier.
+        out["keras"] = natives.keras(
             "PiecewiseConstantDecay",
             "it changes value after each boundary, so its boundaries are the milestones - 1",
             boundaries=[m - 1 for m in milestones],
             values=values,
-        ),
-    }
+        )
+    return out
 
 
 def _constant_with_warmup(p: Checked) -> Node:
@@ -526,13 +528,14 @@ def _cosine_with_hard_restarts(p: Checked) -> Node:
 
 
 def _cosine_with_hard_restarts_natives(p: Checked) -> Natives:
+    if not float(p["num_cycles"]).is_integer():
+        return {}  # at T Hugging Face gives 0, ours ends the last cycle where it was
     return {
         "transformers": natives.hf(
             "cosine_with_restarts",
             p["warmup_steps"],
             p["total_steps"],
             p["init_lr"],
-            "at T it gives 0, where dynweights ends the last cycle (the same for whole cycles)",
             num_cycles=p["num_cycles"],
         )
     }

@@ -105,7 +105,7 @@ CSV_ALL_STEPS_MAX = 100_000
 # Longest URL value worth reading: 17 significant digits and an exponent fit.
 _MAX_VALUE_CHARS = 32
 _INT_RE = re.compile(r"[0-9]+")
-_FLOAT_RE = re.compile(r"(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+_FLOAT_RE = re.compile(r"-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")  # tanh_lb < 0
 
 
 def quote(text: str, limit: int = 40) -> str:

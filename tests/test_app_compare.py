@@ -37,7 +37,7 @@ def test_preset_link_sets_the_widgets_and_the_curves(name):
         steps, ys = _traces_by_label(
             at, next(c.title for c in model.CHARTS if c.family == spec.family)
         )[spec.label]
-        params = {p.name: values[p.name] for p in spec.params}
+        params = model.schedule_params(curve, values)
         np.testing.assert_array_equal(ys, dynweights.evaluate(curve, steps, **params))
 
 
@@ -129,7 +129,7 @@ def test_pin_button_pins_the_visible_curves():
     at.button[0].click().run()
     assert at.multiselect(key="pin").value == [
         "power:total_steps=100;max_weight=1.0;power_factor=3.0",
-        "cosine_annealing:total_steps=100;init_lr=0.1;min_lr=0.0",
+        "cosine_annealing:total_steps=100;init_lr=0.1;min_lr=0.0;k_decay=1.0",
     ]
     at.slider(key="power_factor").set_value(0.5).run()
     labels = list(_traces_by_label(at, "Dynamic weights"))
@@ -148,4 +148,4 @@ def test_code_export_shows_to_code_for_the_chosen_curve():
         ),
     ).rstrip("\n")
     at.radio(key="export_target").set_value("pytorch").run()
-    assert "LambdaLR" in at.code[0].value
+    assert "CosineAnnealingWarmRestarts(optimizer, T_0=25, T_mult=2" in at.code[0].value

@@ -1,3 +1,4 @@
-# regenerate.py imports torch, transformers and optax, which the suite must not
-# need; without this, --doctest-modules would import it and fail.
-collect_ignore = ["regenerate.py"]
+# regenerate.py and hf_trainer.py import torch, transformers, optax, keras,
+# timm and accelerate, which the suite must not need; without this,
+# --doctest-modules would import them and fail.
+collect_ignore = ["regenerate.py", "hf_trainer.py"]

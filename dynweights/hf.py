@@ -1,0 +1,316 @@
+"""``from_hf_trainer``: the exact schedule a Hugging Face ``Trainer`` config produces.
+
+The config is a mapping of ``TrainingArguments`` field names, as in a script,
+a JSON or a YAML file. The result's ``total_steps`` is the Trainer's
+``max_steps`` and its value at step ``k`` is the learning rate the Trainer uses
+for optimizer update ``k`` (golden runs of a real ``transformers.Trainer`` in
+``tests/golden/hf_trainer.json`` pin both, for transformers 5.23).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from dynweights._bound import Bound
+from dynweights._checks import check_int, check_real, fail, show
+from dynweights._phases import phases
+from dynweights._registry import schedule
+from dynweights.budget import Budget, warmup_steps
+
+# TrainingArguments' own defaults (transformers 5.23).
+DEFAULTS: Mapping[str, Any] = {
+    "learning_rate": 5e-5,
+    "lr_scheduler_type": "linear",
+    "lr_scheduler_kwargs": {},
+    "warmup_steps": 0,
+    "num_train_epochs": 3.0,
+    "max_steps": -1,
+    "per_device_train_batch_size": 8,
+    "gradient_accumulation_steps": 1,
+    "dataloader_drop_last": False,
+}
+SCHEDULE_KEYS = frozenset(DEFAULTS) | {"warmup_ratio"}
+# Fields that change the schedule in ways this module does not model: an error.
+NOT_UNDERSTOOD = frozenset(
+    {
+        "per_gpu_train_batch_size",
+        "auto_find_batch_size",
+        "deepspeed",
+        "accelerator_config",
+        "lr_scheduler_callable",
+    }
+)
+LOSS_DEPENDENT = ("reduce_lr_on_plateau", "greedy")
+
+
+def _kwargs(config: Mapping[str, Any]) -> dict[str, Any]:
+    raw = config.get("lr_scheduler_kwargs", {})
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw) if raw.strip() else {}
+        except ValueError:
+            fail("lr_scheduler_kwargs", "a dict or a JSON object", raw)
+    if raw is None:
+        return {}
+    if not isinstance(raw, Mapping) or not all(isinstance(k, str) for k in raw):
+        fail("lr_scheduler_kwargs", "a dict or a JSON object", raw)
+    return dict(raw)
+
+
+def _take(kwargs: dict[str, Any], allowed: Mapping[str, Any], kind: str) -> dict[str, Any]:
+    unknown = sorted(set(kwargs) - set(allowed))
+    if unknown:
+        fail(
+            f"lr_scheduler_kwargs[{unknown[0]!r}]",
+            f"one of {', '.join(allowed) or 'nothing'} for lr_scheduler_type={kind!r}",
+            kwargs[unknown[0]],
+        )
+    return {**allowed, **kwargs}
+
+
+def _min_lr(kw: dict[str, Any], lr: float, kind: str) -> float:
+    if (kw.get("min_lr") is None) == (kw.get("min_lr_rate") is None):
+        fail(
+            "lr_scheduler_kwargs",
+            f"exactly one of min_lr and min_lr_rate for lr_scheduler_type={kind!r}",
+            kw,
+        )
+    if kw.get("min_lr") is not None:
+        return check_real("lr_scheduler_kwargs['min_lr']", kw["min_lr"], 0.0, lr)
+    return lr * check_real("lr_scheduler_kwargs['min_lr_rate']", kw["min_lr_rate"], 0.0, 1.0)
+
+
+Builder = Callable[[float, int, int, dict[str, Any]], Bound]
+
+
+def _linear(lr: float, t: int, w: int, kw: dict[str, Any]) -> Bound:
+    _take(kw, {}, "linear")
+    return schedule("linear_with_warmup", total_steps=t, warmup_steps=w, init_lr=lr)
+
+
+def _cosine(lr: float, t: int, w: int, kw: dict[str, Any]) -> Bound:
+    kw = _take(kw, {"num_cycles": 0.5}, "cosine")
+    if kw["num_cycles"] != 0.5:
+        fail("lr_scheduler_kwargs['num_cycles']", "0.5 (half a cosine) here", kw["num_cycles"])
+    return schedule("cosine_with_linear_warmup", total_steps=t, warmup_steps=w, init_lr=lr)
+
+
+def _cosine_with_restarts(lr: float, t: int, w: int, kw: dict[str, Any]) -> Bound:
+    kw = _take(kw, {"num_cycles": 1}, "cosine_with_restarts")
+    return schedule(
+        "cosine_with_hard_restarts",
+        total_steps=t,
+        warmup_steps=w,
+        init_lr=lr,
+        num_cycles=kw["num_cycles"],
+    )
+
+
+def _polynomial(lr: float, t: int, w: int, kw: dict[str, Any]) -> Bound:
+    kw = _take(kw, {"lr_end": 1e-7, "power": 1.0}, "polynomial")
+    return schedule(
+        "polynomial_decay",
+        total_steps=t,
+        warmup_steps=w,
+        init_lr=lr,
+        min_lr=kw["lr_end"],
+        power_factor=kw["power"],
+    )
+
+
+def _constant(lr: float, t: int, w: int, kw: dict[str, Any]) -> Bound:
+    _take(kw, {}, "constant")
+    return phases([{"shape": "constant", "steps": t, "start": lr}])  # ignores warmup, as HF
+
+
+def _constant_with_warmup(lr: float, t: int, w: int, kw: dict[str, Any]) -> Bound:
+    _take(kw, {}, "constant_with_warmup")
+    return schedule("constant_with_warmup", total_steps=t, warmup_steps=w, init_lr=lr)
+
+
+def _inverse_sqrt(lr: float, t: int, w: int, kw: dict[str, Any]) -> Bound:
+    kw = _take(kw, {"timescale": None}, "inverse_sqrt")
+    timescale = kw["timescale"] if kw["timescale"] is not None else (w or 10_000)
+    return schedule("inverse_sqrt", total_steps=t, warmup_steps=w, init_lr=lr, timescale=timescale)
+
+
+def _cosine_with_min_lr(lr: float, t: int, w: int, kw: dict[str, Any]) -> Bound:
+    kw = _take(kw, {"num_cycles": 0.5, "min_lr": None, "min_lr_rate": None}, "cosine_with_min_lr")
+    if kw["num_cycles"] != 0.5:
+        fail("lr_scheduler_kwargs['num_cycles']", "0.5 (half a cosine) here", kw["num_cycles"])
+    floor = _min_lr(kw, lr, "cosine_with_min_lr")
+    return schedule(
+        "cosine_with_linear_warmup", total_steps=t, warmup_steps=w, init_lr=lr, min_lr=floor
+    )
+
+
+def _cosine_warmup_with_min_lr(lr: float, t: int, w: int, kw: dict[str, Any]) -> Bound:
+    kind = "cosine_warmup_with_min_lr"
+    kw = _take(kw, {"num_cycles": 0.5, "min_lr": None, "min_lr_rate": None}, kind)
+    if kw["num_cycles"] != 0.5:
+        fail("lr_scheduler_kwargs['num_cycles']", "0.5 (half a cosine) here", kw["num_cycles"])
+    floor = _min_lr(kw, lr, kind)
+    if not 1 <= w < t:
+        fail("warmup_steps", f"in [1, max_steps) = [1, {t}) for {kind}", w)
+    # Hugging Face counts this warmup from update 1: lr (k + 1) / W, reaching lr at
+    # k = W - 1, where the cosine starts; the floor comes at the last update, T - 1.
+    items: list[dict[str, Any]] = []
+    if w > 1:
+        items.append({"shape": "linear", "steps": w - 1, "start": lr / w, "end": lr})
+    items.append({"shape": "cosine", "steps": t - w, "start": lr, "end": floor})
+    items.append({"shape": "constant", "steps": 1, "start": floor})
+    return phases(items)
+
+
+def _warmup_stable_decay(lr: float, t: int, w: int, kw: dict[str, Any]) -> Bound:
+    kind = "warmup_stable_decay"
+    allowed = {
+        "num_decay_steps": None,
+        "num_stable_steps": None,
+        "warmup_type": "linear",
+        "decay_type": "cosine",
+        "min_lr_ratio": 0.0,
+        "num_cycles": 0.5,
+    }
+    kw = _take(kw, allowed, kind)
+    if kw["num_decay_steps"] is None:
+        fail("lr_scheduler_kwargs['num_decay_steps']", f"given for {kind}", None)
+    decay = check_int("lr_scheduler_kwargs['num_decay_steps']", kw["num_decay_steps"], 0)
+    if kw["num_stable_steps"] is not None and kw["num_stable_steps"] != t - w - decay:
+        fail(
+            "lr_scheduler_kwargs['num_stable_steps']",
+            f"left out or max_steps - warmup - decay = {t - w - decay}",
+            kw["num_stable_steps"],
+        )
+    if kw["num_cycles"] != 0.5:
+        fail("lr_scheduler_kwargs['num_cycles']", "0.5 (half a cosine) here", kw["num_cycles"])
+    ratio = check_real("lr_scheduler_kwargs['min_lr_ratio']", kw["min_lr_ratio"], 0.0, 1.0)
+    return schedule(
+        "warmup_stable_decay",
+        total_steps=t,
+        warmup_steps=w,
+        decay_steps=decay,
+        init_lr=lr,
+        warmup_lr=lr * ratio,
+        min_lr=lr * ratio,
+        decay_shape=kw["decay_type"],
+        warmup_shape=kw["warmup_type"],
+    )
+
+
+BUILDERS: Mapping[str, Builder] = {
+    "linear": _linear,
+    "cosine": _cosine,
+    "cosine_with_restarts": _cosine_with_restarts,
+    "polynomial": _polynomial,
+    "constant": _constant,
+    "constant_with_warmup": _constant_with_warmup,
+    "inverse_sqrt": _inverse_sqrt,
+    "cosine_with_min_lr": _cosine_with_min_lr,
+    "cosine_warmup_with_min_lr": _cosine_warmup_with_min_lr,
+    "warmup_stable_decay": _warmup_stable_decay,
+}
+
+
+def budget_of(config: Mapping[str, Any], num_examples: int, world_size: int = 1) -> Budget:
+    """The run's ``Budget`` from the config's batch, accumulation and length fields."""
+    c = {**DEFAULTS, **config}
+    max_steps = check_int("max_steps", c["max_steps"], -1)
+    drop_last = c["dataloader_drop_last"]
+    if not isinstance(drop_last, bool):
+        fail("dataloader_drop_last", "true or false", drop_last)
+    epochs = c["num_train_epochs"]
+    if max_steps <= 0:
+        epochs = check_real("num_train_epochs", epochs, 0.0, low_open=True)
+    return Budget(
+        num_examples=check_int("num_examples", num_examples, 1),
+        batch_size=check_int("per_device_train_batch_size", c["per_device_train_batch_size"], 1),
+        devices=check_int("world_size", world_size, 1, 1_000_000),
+        accumulation=check_int("gradient_accumulation_steps", c["gradient_accumulation_steps"], 1),
+        epochs=float(epochs) if max_steps <= 0 else 1.0,
+        max_steps=max(max_steps, 0),
+        drop_last=drop_last,
+    )
+
+
+def from_hf_trainer(config: Mapping[str, Any], *, num_examples: int, world_size: int = 1) -> Bound:
+    """The schedule a ``transformers.Trainer`` with this config uses, step by step.
+
+    Args:
+      config: ``TrainingArguments`` fields: ``learning_rate``, ``lr_scheduler_type``,
+        ``lr_scheduler_kwargs`` (a dict or a JSON string), ``warmup_steps`` (an int,
+        or a float below 1 meaning a ratio, as in transformers 5), the older
+        ``warmup_ratio``, ``num_train_epochs``, ``max_steps``,
+        ``per_device_train_batch_size``, ``gradient_accumulation_steps`` and
+        ``dataloader_drop_last``. Other fields do not change the schedule; they
+        are listed in the result's ``ignored``.
+      num_examples: the training set's size.
+      world_size: data-parallel processes.
+
+    Returns:
+      A ``Bound`` whose ``total_steps`` is the Trainer's ``max_steps`` and whose
+      value at step ``k`` is the learning rate of optimizer update ``k``.
+
+    Raises:
+      ValueError: naming the field for a bad value, an unknown scheduler type, a
+        scheduler that depends on the loss (``reduce_lr_on_plateau``, ``greedy``),
+        or a field that would change the schedule in a way not modelled here.
+
+    >>> s = from_hf_trainer(
+    ...     {"learning_rate": 0.1, "lr_scheduler_type": "cosine", "warmup_steps": 0.1,
+    ...      "per_device_train_batch_size": 4, "gradient_accumulation_steps": 2,
+    ...      "num_train_epochs": 3},
+    ...     num_examples=50,
+    ... )
+    >>> s.total_steps, s.params["warmup_steps"], s.ignored
+    (21, 3, ())
+    """
+    if not isinstance(config, Mapping) or not all(isinstance(k, str) for k in config):
+        fail("config", "a mapping of TrainingArguments fields", config)
+    blocked = sorted(k for k in config if k in NOT_UNDERSTOOD and config[k] not in (None, False))
+    if blocked:
+        fail(
+            blocked[0],
+            "left out: it changes the schedule in a way dynweights does not model",
+            config[blocked[0]],
+        )
+    c = {**DEFAULTS, **config}
+    kind = c["lr_scheduler_type"]
+    if kind in LOSS_DEPENDENT:
+        raise ValueError(
+            f"lr_scheduler_type={kind!r} depends on the training loss, not only on the "
+            "step, so it has no curve to draw"
+        )
+    if kind not in BUILDERS:
+        fail("lr_scheduler_type", "one of " + ", ".join(repr(k) for k in BUILDERS), kind)
+    lr = check_real("learning_rate", c["learning_rate"], 0.0)
+    budget = budget_of(config, num_examples, world_size)
+    total = budget.total_steps
+    warmup = _warmup(c, total)
+    s = BUILDERS[kind](lr, total, warmup, _kwargs(c))
+    ignored = tuple(sorted(k for k in config if k not in SCHEDULE_KEYS))
+    object.__setattr__(s, "ignored", ignored)
+    return s
+
+
+def _warmup(c: Mapping[str, Any], total: int) -> int:
+    steps = c["warmup_steps"]
+    ratio = c.get("warmup_ratio")
+    if isinstance(steps, bool) or not isinstance(steps, int | float) or not math.isfinite(steps):
+        fail("warmup_steps", "an int count, or a float below 1 meaning a ratio", steps)
+    if steps < 0:
+        fail("warmup_steps", "an int count, or a float below 1 meaning a ratio", steps)
+    if isinstance(steps, float) and steps > 1 and not steps.is_integer():
+        fail(
+            "warmup_steps",
+            "an int count, or a float below 1 meaning a ratio (transformers truncates "
+            f"{show(steps)} to {int(steps)}: write the count you mean)",
+            steps,
+        )
+    if ratio is not None and steps == 0:  # transformers 4's warmup_ratio
+        value = check_real("warmup_ratio", ratio, 0.0, 1.0)
+        return math.ceil(total * value)
+    return warmup_steps(steps, total)
