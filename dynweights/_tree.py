@@ -429,3 +429,8 @@ def _compile_scalar(body: str, total: str) -> Callable[[float], float]:
     namespace: dict[str, Any] = {"math": math, "bisect": bisect}
     exec(compile(source, "<dynweights>", "exec"), namespace)
     return namespace["scalar"]  # type: ignore[no-any-return]
+
+
+def formula(family: str, tree: Node) -> str:
+    """The schedule as LaTeX: ``w_t = ...`` for a weight, ``\\eta_t = ...`` for a rate."""
+    return ("w_t = " if family == "weight" else r"\eta_t = ") + tree.latex("t")
