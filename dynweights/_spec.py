@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal, TypeAlias
+from typing import Any, Literal, TypeAlias
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-if TYPE_CHECKING:
-    from dynweights._tree import Node
+from dynweights._tree import Node, formula
 
 Value: TypeAlias = Any  # int | float | str, or a tuple of them (milestones, phases)
 Values: TypeAlias = float | NDArray[np.float64]
@@ -144,9 +143,7 @@ class Schedule:
     @property
     def formula(self) -> str:
         """LaTeX of the schedule at its default parameters, from its definition."""
-        from dynweights._bound import bind
-
-        return bind(self, {}).formula
+        return formula(self.family, self.build(self.defaults()))
 
     def __call__(self, steps: ArrayLike, **params: Value) -> Values:
         return self.function(steps, **params)

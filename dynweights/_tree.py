@@ -372,7 +372,9 @@ def _shaped(shape: str, start: float, end: float, steps: float, power: float) ->
         return Leaf(f"{{minimum}}({body}, {high})", tex, steps, native)
     if shape in ("1-sqrt", "1-square", "power"):
         a = {"1-sqrt": 0.5, "1-square": 2.0}.get(shape, power)
-        powered = f"{{sqrt}}{p}" if shape == "1-sqrt" else f"{p} ** {num(a)}"
+        powered = {"1-sqrt": f"{{sqrt}}{p}", "1-square": f"({p} * {p})"}.get(
+            shape, f"{p} ** {num(a)}"
+        )
         tpow = r"\left(" + tp + r"\right)^{" + tex_num(a) + "}"
         if rising or shape == "power":
             body = f"{s} + {num(end - start)} * {powered}"
@@ -428,3 +430,8 @@ def _compile_scalar(body: str, total: str) -> Callable[[float], float]:
     namespace: dict[str, Any] = {"math": math, "bisect": bisect}
     exec(compile(source, "<dynweights>", "exec"), namespace)
     return namespace["scalar"]  # type: ignore[no-any-return]
+
+
+def formula(family: str, tree: Node) -> str:
+    """The schedule as LaTeX: ``w_t = ...`` for a weight, ``\\eta_t = ...`` for a rate."""
+    return ("w_t = " if family == "weight" else r"\eta_t = ") + tree.latex("t")

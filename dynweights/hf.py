@@ -83,6 +83,12 @@ def _min_lr(kw: dict[str, Any], lr: float, kind: str) -> float:
     return lr * check_real("lr_scheduler_kwargs['min_lr_rate']", kw["min_lr_rate"], 0.0, 1.0)
 
 
+def _half_cosine(kw: dict[str, Any]) -> None:
+    # Other num_cycles make a cosine that does not end at its floor: not modelled.
+    if kw["num_cycles"] != 0.5:
+        fail("lr_scheduler_kwargs['num_cycles']", "0.5 (half a cosine) here", kw["num_cycles"])
+
+
 Builder = Callable[[float, int, int, dict[str, Any]], Bound]
 
 
@@ -93,8 +99,7 @@ def _linear(lr: float, t: int, w: int, kw: dict[str, Any]) -> Bound:
 
 def _cosine(lr: float, t: int, w: int, kw: dict[str, Any]) -> Bound:
     kw = _take(kw, {"num_cycles": 0.5}, "cosine")
-    if kw["num_cycles"] != 0.5:
-        fail("lr_scheduler_kwargs['num_cycles']", "0.5 (half a cosine) here", kw["num_cycles"])
+    _half_cosine(kw)
     return schedule("cosine_with_linear_warmup", total_steps=t, warmup_steps=w, init_lr=lr)
 
 
@@ -139,8 +144,7 @@ def _inverse_sqrt(lr: float, t: int, w: int, kw: dict[str, Any]) -> Bound:
 
 def _cosine_with_min_lr(lr: float, t: int, w: int, kw: dict[str, Any]) -> Bound:
     kw = _take(kw, {"num_cycles": 0.5, "min_lr": None, "min_lr_rate": None}, "cosine_with_min_lr")
-    if kw["num_cycles"] != 0.5:
-        fail("lr_scheduler_kwargs['num_cycles']", "0.5 (half a cosine) here", kw["num_cycles"])
+    _half_cosine(kw)
     floor = _min_lr(kw, lr, "cosine_with_min_lr")
     return schedule(
         "cosine_with_linear_warmup", total_steps=t, warmup_steps=w, init_lr=lr, min_lr=floor
@@ -150,8 +154,7 @@ def _cosine_with_min_lr(lr: float, t: int, w: int, kw: dict[str, Any]) -> Bound:
 def _cosine_warmup_with_min_lr(lr: float, t: int, w: int, kw: dict[str, Any]) -> Bound:
     kind = "cosine_warmup_with_min_lr"
     kw = _take(kw, {"num_cycles": 0.5, "min_lr": None, "min_lr_rate": None}, kind)
-    if kw["num_cycles"] != 0.5:
-        fail("lr_scheduler_kwargs['num_cycles']", "0.5 (half a cosine) here", kw["num_cycles"])
+    _half_cosine(kw)
     floor = _min_lr(kw, lr, kind)
     if not 1 <= w < t:
         fail("warmup_steps", f"in [1, max_steps) = [1, {t}) for {kind}", w)
@@ -185,8 +188,7 @@ def _warmup_stable_decay(lr: float, t: int, w: int, kw: dict[str, Any]) -> Bound
             f"left out or max_steps - warmup - decay = {t - w - decay}",
             kw["num_stable_steps"],
         )
-    if kw["num_cycles"] != 0.5:
-        fail("lr_scheduler_kwargs['num_cycles']", "0.5 (half a cosine) here", kw["num_cycles"])
+    _half_cosine(kw)
     ratio = check_real("lr_scheduler_kwargs['min_lr_ratio']", kw["min_lr_ratio"], 0.0, 1.0)
     return schedule(
         "warmup_stable_decay",

@@ -19,6 +19,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import params_for
 
 import dynweights
 from dynweights import SCHEDULES, Bound, from_json, phases, schedule, to_code
@@ -258,42 +259,11 @@ def test_bound_schedule_is_a_value(name):
     assert np.all(np.diff(breakpoints) > 0)
 
 
-def _registry_params(spec, data) -> dict:
-    """Parameters drawn within the explorer's bounds, then fitted to the spec's rules."""
-    params = {}
-    for param in spec.params:
-        if param.type is str:
-            params[param.name] = data.draw(st.sampled_from(param.choices))
-        elif param.type is int:
-            high = min(param.max, 5000) if param.name == "total_steps" else param.max
-            params[param.name] = data.draw(st.integers(param.min, high))
-        else:
-            params[param.name] = data.draw(st.floats(param.min, param.max))
-    for rule in spec.rules:  # the rules are data: read their limits
-        value = params[rule.param]
-        if rule.high is not None:
-            top = rule.high.value(params)
-            if value > top or (rule.high.open and value >= top):
-                value = data.draw(
-                    st.integers(0, int(top) - 1) if isinstance(value, int) else st.floats(0, top)
-                )
-        if rule.low is not None:
-            bottom = rule.low.value(params)
-            if value < bottom or (rule.low.open and value <= bottom):
-                value = type(value)(bottom) + (1 if isinstance(value, int) else 1e-3)
-        params[rule.param] = value
-    return params
-
-
 @pytest.mark.parametrize("name", sorted(SCHEDULES))
 @settings(max_examples=25, deadline=None)
 @given(data=st.data())
 def test_scalar_path_within_one_ulp_of_the_array_path(name, data):
-    spec = SCHEDULES[name]
-    try:
-        s = schedule(name, **_registry_params(spec, data))
-    except ValueError:  # a rule the fitting above could not satisfy (one_cycle's rounding)
-        return
+    s = schedule(name, **data.draw(params_for(SCHEDULES[name])))
     steps = np.unique(
         np.concatenate([np.linspace(0, s.total_steps + 5, 60).round(), s.breakpoints])
     )

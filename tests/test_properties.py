@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import params_for
 
 from dynweights import SCHEDULES, evaluate
 
@@ -15,62 +16,6 @@ IDS = list(SCHEDULES)
 MAX_STEP = 2 * 10**9
 
 PROPERTY_SETTINGS = settings(max_examples=200, deadline=None)
-
-
-@st.composite
-def params_for(draw, spec):
-    """Parameters within each Param's [min, max] (or its choices), drawn in the
-    spec's order and built to satisfy the cross-parameter rules:
-
-    - total_steps > the smallest warmup_steps allowed (inverse_sqrt's is 1);
-    - warmup_steps < total_steps;
-    - decay_steps <= total_steps - warmup_steps;
-    - min_lr <= init_lr;
-    - pct_start * (total_steps + 1) - 1 > 0, so one_cycle's peak is inside the run;
-    - milestones strictly increasing;
-    - tanh_ub > tanh_lb;
-    - a switch (bool) is drawn, then flipped if its rule says it cannot hold.
-    """
-    by_name = {p.name: p for p in spec.params}
-    values = {}
-    for param in spec.params:
-        low, high = param.min, param.max
-        if param.name == "total_steps" and "warmup_steps" in by_name:
-            low = max(low, by_name["warmup_steps"].min + 1)
-        if param.name == "warmup_steps":
-            high = min(high, values["total_steps"] - 1)
-        if param.name == "decay_steps":
-            high = min(high, values["total_steps"] - values["warmup_steps"])
-        if param.name == "min_lr":
-            high = min(high, values["init_lr"])
-        if param.name == "pct_start":
-            low = max(low, math.nextafter(1 / (values["total_steps"] + 1), math.inf))
-        if param.name == "tanh_ub":
-            low = max(low, math.nextafter(values["tanh_lb"], math.inf))
-        if param.type is bool:
-            values[param.name] = draw(st.booleans())
-            rule = next((r for r in spec.rules if r.param == param.name), None)
-            if rule is not None and rule.holds is not None and not rule.holds(values):
-                values[param.name] = not values[param.name]
-        elif param.type is list:
-            milestones = st.lists(
-                st.integers(1, values["total_steps"] + 10), unique=True, max_size=6
-            )
-            values[param.name] = draw(milestones.map(lambda ms: tuple(sorted(ms))))
-        elif param.type is int:
-            values[param.name] = draw(st.integers(low, high))
-        elif param.name == "pct_start":
-            # The rule is on the peak pct_start * (T + 1) - 1 > 0 as computed in
-            # float64, which the smallest pct_start above 1 / (T + 1) can miss.
-            total = values["total_steps"]
-            values[param.name] = draw(
-                st.floats(low, high).filter(lambda p, total=total: p * (total + 1) - 1 > 0)
-            )
-        elif param.type is float:
-            values[param.name] = draw(st.floats(low, high, allow_nan=False))
-        else:
-            values[param.name] = draw(st.sampled_from(param.choices))
-    return values
 
 
 def steps_for(total_steps):
