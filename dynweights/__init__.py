@@ -15,6 +15,7 @@ from dynweights._bound import Bound
 from dynweights._phases import phases
 from dynweights._registry import SCHEDULES, evaluate, from_json, get_schedule, schedule
 from dynweights._spec import MAX_TOTAL_STEPS, Limit, Param, Rule, Schedule
+from dynweights.budget import Budget
 from dynweights.decay import (
     exponential_decay,
     inverse_sqrt,
@@ -24,6 +25,7 @@ from dynweights.decay import (
     warmup_stable_decay,
 )
 from dynweights.export import TARGETS, to_code
+from dynweights.hf import from_hf_trainer
 from dynweights.library import (
     constant_with_warmup,
     cosine_with_hard_restarts,
@@ -46,6 +48,7 @@ __all__ = [
     "SCHEDULES",
     "TARGETS",
     "Bound",
+    "Budget",
     "Limit",
     "Param",
     "Preset",
@@ -62,6 +65,7 @@ __all__ = [
     "evaluate",
     "exponential",
     "exponential_decay",
+    "from_hf_trainer",
     "from_json",
     "get_schedule",
     "inverse_sqrt",

@@ -480,6 +480,18 @@ RAMP_RATIO = Param(
 )
 
 
+TIMESCALE = Param(
+    "timescale",
+    "Time scale",
+    0,
+    0,
+    MAX_TOTAL_STEPS,
+    "Hugging Face's timescale s of the inverse square root: after the warmup the rate "
+    "is init_lr / sqrt((t - W + s) / s). 0 means s = warmup_steps.",
+    int,
+)
+
+
 def _total(p: Checked) -> float:
     return float(p["total_steps"])
 

@@ -29,6 +29,7 @@ from dynweights._spec import (
     POWER_FACTOR,
     STEP_SIZE,
     THREE_PHASE,
+    TIMESCALE,
     TOTAL_STEPS,
     WARMUP_BELOW_TOTAL,
     WARMUP_LR,
@@ -134,6 +135,7 @@ def inverse_sqrt(
     warmup_steps: int = 10,
     init_lr: float = 0.1,
     warmup_lr: float = 0.0,
+    timescale: int = 0,
 ) -> Values:
     r"""Linear warmup, then decay with the inverse square root of the step.
 
@@ -156,6 +158,8 @@ def inverse_sqrt(
       warmup_steps: ``W`` in ``[1, total_steps)``: the decay's time scale.
       init_lr: the peak learning rate at ``W``, ``>= 0``.
       warmup_lr: the learning rate at step 0, ``>= 0``.
+      timescale: ``s``, Hugging Face's ``timescale``: after the warmup the rate is
+        ``init_lr / sqrt((t - W + s) / s)``; 0 (the default) means ``s = W``.
 
     Returns:
       A float for a scalar step, else a float64 array of the steps' shape.
@@ -174,6 +178,7 @@ def inverse_sqrt(
             "warmup_steps": warmup_steps,
             "init_lr": init_lr,
             "warmup_lr": warmup_lr,
+            "timescale": timescale,
         },
     )
 
@@ -420,10 +425,11 @@ def _warmup_stable_decay_natives(p: Checked) -> Natives:
 
 
 def _inverse_sqrt(p: Checked) -> Node:
-    peak, w = p["init_lr"], p["warmup_steps"]
+    # Hugging Face's timescale s: init_lr / sqrt((t - W + s) / s); 0 means s = W.
+    peak, s = p["init_lr"], p["timescale"] or p["warmup_steps"]
     tail = Leaf(
-        f"{num(peak)} * (1 / {{sqrt}}(({{u}} + {num(w)}) / {num(w)}))",
-        rf"{tex_num(peak)} \sqrt{{\frac{{{tex_num(w)}}}{{{{u}} + {tex_num(w)}}}}}",
+        f"{num(peak)} * (1 / {{sqrt}}(({{u}} + {num(s)}) / {num(s)}))",
+        rf"{tex_num(peak)} \sqrt{{\frac{{{tex_num(s)}}}{{{{u}} + {tex_num(s)}}}}}",
     )
     return warmup(p, tail)
 
@@ -525,6 +531,7 @@ def _holds_valley(p: Checked) -> bool:
 def _inverse_sqrt_natives(p: Checked) -> Natives:
     if p["warmup_lr"] != 0:
         return {}
+    timescale = {"timescale": p["timescale"]} if p["timescale"] else {}
     return {
         "transformers": natives.hf(
             "inverse_sqrt",
@@ -532,6 +539,7 @@ def _inverse_sqrt_natives(p: Checked) -> Natives:
             p["total_steps"],
             p["init_lr"],
             natives.GOES_ON_AFTER_T,
+            **timescale,
         )
     }
 
@@ -644,7 +652,7 @@ SPECS = (
         "Inverse square root",
         "lr",
         inverse_sqrt,
-        (TOTAL_STEPS_TWO, WARMUP_STEPS_POSITIVE, INIT_LR, WARMUP_LR),
+        (TOTAL_STEPS_TWO, WARMUP_STEPS_POSITIVE, INIT_LR, WARMUP_LR, TIMESCALE),
         "Linear warmup, then init_lr * sqrt(W / t), as in the original Transformer "
         "(Hugging Face get_inverse_sqrt_schedule).",
         _inverse_sqrt,

@@ -95,6 +95,10 @@ BAD_VALUES = {
             (("cosine",), "('cosine',)"),
         ],
     ),
+    "timescale": (
+        "an integer in [0, 2**53]",
+        [(-1, "-1"), (2.5, "2.5"), (math.inf, "inf"), (True, "True"), ("8", "'8'")],
+    ),
     "step_size": (
         INTEGER_RULE,
         [(0, "0"), (-10, "-10"), (2.5, "2.5"), (math.inf, "inf"), (True, "True")],

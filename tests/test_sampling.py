@@ -105,7 +105,7 @@ DENSEST = {
     "step_size_down": 1,
 }
 # Parameters that place a fixed number of breakpoints.
-FIXED = {"total_steps", "warmup_steps", "decay_steps"}
+FIXED = {"total_steps", "warmup_steps", "decay_steps", "timescale"}  # timescale adds none
 
 
 def test_densest_covers_every_integer_parameter():
