@@ -1,23 +1,40 @@
-"""Plotly figures of the curves: overlaid, exact on hover, light to send."""
+"""Plotly figures of the curves: overlaid, each in its own colour, light to send."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
+from numpy.typing import NDArray
 
-from explorer.model import Curve
+import dynweights
+from dynweights import Bound
 
-# 17 significant digits round-trip every float64, so the hover shows the exact value.
-_HOVER = "%{fullData.name}<br>step %{x:,d}<br>value %{y:.17~g}<extra></extra>"
+CHARTS = {"weight": "Dynamic weights", "lr": "Learning-rate schedules"}
+_HOVER = "%{y:.6~g}"
 
 
-def chart(
-    title: str, curves: Sequence[Curve], *, log_y: bool = False, warmup_end: int | None = None
-) -> go.Figure:
-    """Overlays ``curves`` in one figure, one trace per schedule named by its label.
+@dataclass(frozen=True)
+class Drawn:
+    """One curve evaluated at its plotted steps."""
+
+    label: str
+    colour: str
+    bound: Bound
+    steps: NDArray[np.int64]
+    values: NDArray[np.float64]
+
+
+def drawn(label: str, colour: str, bound: Bound) -> Drawn:
+    steps = dynweights.plot_steps(bound, dynweights.DEFAULT_POINTS)
+    return Drawn(label, colour, bound, steps, np.asarray(bound.values(steps), dtype=np.float64))
+
+
+def chart(title: str, curves: Sequence[Drawn], *, log_y: bool, empty: str) -> go.Figure:
+    """Overlays ``curves``; with none, a figure that says what to add instead of bare axes.
 
     Arrays go in as numpy arrays, which Plotly sends as packed binary, and the
     steps as int32 (every allowed step fits), so the payload stays small.
@@ -30,26 +47,25 @@ def chart(
                 y=curve.values,
                 name=curve.label,
                 mode="lines",
+                line={"color": curve.colour},
                 hovertemplate=_HOVER,
             )
         )
-    if warmup_end:
-        fig.add_vline(
-            x=warmup_end,
-            line_dash="dot",
-            line_color="gray",
-            annotation_text=f"warmup end (step {warmup_end:,})",
-            annotation_position="top right",
-        )
     fig.update_layout(
         title=title,
-        xaxis_title="step",
-        yaxis_title="value",
-        yaxis_type="log" if log_y else "linear",
-        hovermode="closest",
-        legend={"title": "click to hide or show", "orientation": "h", "y": -0.2},
-        margin={"t": 60, "b": 40},
+        hovermode="x unified",
+        legend={"orientation": "h", "y": -0.25},
+        margin={"t": 50, "b": 40, "l": 10, "r": 10},
+        height=420,
     )
+    fig.update_xaxes(title="step", exponentformat="e", separatethousands=True)
+    fig.update_yaxes(
+        type="log" if log_y else "linear", exponentformat="e", tickformat="~g" if not log_y else ""
+    )
+    if not curves:
+        fig.update_xaxes(visible=False)
+        fig.update_yaxes(visible=False)
+        fig.add_annotation(text=empty, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
     return fig
 
 
