@@ -12,7 +12,6 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-import dynweights
 from explorer import curves as cv
 from explorer import downloads, figures, links, widgets
 from explorer.figures import CHARTS
@@ -72,69 +71,12 @@ with chart_area:
         )
 
 plotted = [d for _, d in shown]
-with st.expander("Use it in your code", expanded=False):
-    if plotted:
-        first_lr = next((i for i, (c, _) in enumerate(shown) if c.chart == "lr"), 0)
-        left, right = st.columns([1, 2])
-        chosen = left.selectbox(
-            "Curve", range(len(plotted)), index=first_lr, format_func=lambda i: plotted[i].label
-        )
-        target = right.radio("Target", dynweights.TARGETS, horizontal=True)
-        try:
-            st.code(plotted[chosen].bound.to_code(target), language="python")
-        except ValueError as err:
-            st.caption(f"No {target} export for this curve: {err}")
-    else:
-        st.caption("Show a curve to export it.")
+first_lr = next((i for i, (c, _) in enumerate(shown) if c.chart == "lr"), 0)
+with st.expander("Use it in your code"):
+    widgets.code_export(plotted, first_lr)
 
 st.subheader("Download and share")
-total = downloads.span(plotted)
-col_csv, col_grid, col_json = st.columns(3, vertical_alignment="bottom")
-if total <= downloads.CSV_ALL_STEPS_MAX:
-    steps = downloads.all_steps(total)
-    col_csv.download_button(
-        "Download CSV",
-        data=lambda: downloads.csv_text(plotted, steps),
-        file_name=downloads.csv_filename(total, len(steps), "all"),
-        mime="text/csv",
-        on_click="ignore",
-        help="Every step, one column per visible curve, every value in full precision.",
-    )
-else:
-    steps = downloads.plotted_steps(plotted)
-    col_csv.download_button(
-        "Download CSV (plotted steps)",
-        data=lambda: downloads.csv_text(plotted, steps),
-        file_name=downloads.csv_filename(total, len(steps), "plotted"),
-        mime="text/csv",
-        on_click="ignore",
-        help="The plotted steps: every breakpoint and an even spread.",
-    )
-    rows = int(
-        col_grid.number_input(
-            "Even grid rows",
-            2,
-            downloads.CSV_ALL_STEPS_MAX + 1,
-            downloads.GRID_DEFAULT,
-            key="grid_rows",
-        )
-    )
-    grid = downloads.grid_steps(total, rows)
-    col_grid.download_button(
-        "Download CSV (even grid)",
-        data=lambda: downloads.csv_text(plotted, grid),
-        file_name=downloads.csv_filename(total, len(grid), "grid"),
-        mime="text/csv",
-        on_click="ignore",
-    )
-col_json.download_button(
-    "Download JSON",
-    data=lambda: downloads.schedules_json(plotted),
-    file_name=f"dynweights-T{total}-schedules.json",
-    mime="application/json",
-    on_click="ignore",
-    help="The visible curves as a list of bound schedules; dynweights.from_dict reads each.",
-)
+widgets.downloads_row(plotted)
 
 # The URL is the document: rewritten whenever the view changed.
 pairs = links.encode(view)

@@ -27,16 +27,17 @@ SHARED = ("total_steps", "init_lr", "max_weight")
 UNITS = ("fraction", "steps")
 IMAGE_FORMATS = ("png", "svg")
 MAX_CURVES = 8
-# (line colour, the emoji square that shows it in the curve list)
+# (line colour, the Streamlit Markdown colour of its swatch in the curve list); the
+# last has no named colour and shows in the text colour, which is near black.
 PALETTE = (
-    ("#1f77b4", "🟦"),
-    ("#ff7f0e", "🟧"),
-    ("#2ca02c", "🟩"),
-    ("#d62728", "🟥"),
-    ("#9467bd", "🟪"),
-    ("#8c564b", "🟫"),
-    ("#222222", "⬛"),
-    ("#e6b800", "🟨"),
+    ("#1c83e1", "blue"),
+    ("#ff8700", "orange"),
+    ("#09ab3b", "green"),
+    ("#ff2b2b", "red"),
+    ("#803df5", "violet"),
+    ("#808495", "gray"),
+    ("#d4a500", "yellow"),
+    ("#262730", ""),
 )
 # The curves of a fresh page: two ramps and two LR schedules, leaving room to add.
 DEFAULT_CURVES = ("linear", "cosine", "cosine_with_linear_warmup", "cosine_warm_restarts")

@@ -16,6 +16,8 @@ import dynweights
 from dynweights import SCHEDULES, Bound, Param
 from dynweights._phases import MAX_PHASES, SHAPES
 from explorer import curves as cv
+from explorer import downloads
+from explorer.figures import Drawn
 from explorer.inputs import (
     RATE_RANGE,
     WEIGHT_RANGE,
@@ -347,22 +349,32 @@ def curve_card(
     v: cv.View, curve: cv.Curve, label: str, bound: Bound | None, error: str | None
 ) -> None:
     """One curve: colour and label, visibility, actions, its own inputs, its formula."""
-    colour = cv.PALETTE[curve.colour % len(cv.PALETTE)][1]
+    name = cv.PALETTE[curve.colour % len(cv.PALETTE)][1]
+    swatch = f":{name}[■■■]" if name else "■■■"
     box = st.container(border=True)
-    head, show, dup, rm = box.columns([6, 2, 1, 1], vertical_alignment="center")
-    head.markdown(f"{colour} **{label}**")
+    box.markdown(f"{swatch} **{label}**")
+    show, dup, rm = box.columns(3, vertical_alignment="center")
     _seed(f"w.{curve.id}.visible", curve.visible)
     curve.visible = show.toggle("Show", key=f"w.{curve.id}.visible")
     full = len(v.curves) >= cv.MAX_CURVES
     dup.button(
-        "⧉",
+        "Duplicate",
+        icon=":material/content_copy:",
+        type="tertiary",
         key=f"w.{curve.id}.dup",
         on_click=_duplicate,
         args=(curve.id,),
-        help="Duplicate" if not full else f"At most {cv.MAX_CURVES} curves",
+        help=f"At most {cv.MAX_CURVES} curves" if full else "A copy to change and compare",
         disabled=full,
     )
-    rm.button("✕", key=f"w.{curve.id}.rm", on_click=_remove, args=(curve.id,), help="Remove")
+    rm.button(
+        "Remove",
+        icon=":material/close:",
+        type="tertiary",
+        key=f"w.{curve.id}.rm",
+        on_click=_remove,
+        args=(curve.id,),
+    )
     with box:
         shared_here = [p.name for p in curve.params() if p.name in cv.SHARED]
         if curve.name == cv.CUSTOM and v.units == "steps":
@@ -412,3 +424,79 @@ def curve_card(
 def _custom_reason(curve: cv.Curve, shared: dict[str, Value]) -> str | None:
     result = cv.make_custom(curve, shared)
     return result if isinstance(result, str) else None
+
+
+# --- code and files: fragments, so choosing here reruns only this part -------------
+
+
+@st.fragment
+def code_export(plotted: list[Drawn], first: int) -> None:
+    """The ``to_code`` snippet of a visible curve, for every target; ``st.code`` copies it."""
+    if not plotted:
+        st.caption("Show a curve to export it.")
+        return
+    left, right = st.columns([1, 2])
+    chosen = left.selectbox(
+        "Curve",
+        range(len(plotted)),
+        index=first,
+        format_func=lambda i: plotted[i].label,
+        key="export_curve",
+    )
+    target = right.radio("Target", dynweights.TARGETS, horizontal=True, key="export_target")
+    try:
+        st.code(plotted[chosen].bound.to_code(target), language="python")
+    except ValueError as err:
+        st.caption(f"No {target} export for this curve: {err}")
+
+
+@st.fragment
+def downloads_row(plotted: list[Drawn]) -> None:
+    """CSV of every step up to 100,000; beyond, the plotted steps or an even grid; JSON."""
+    total = downloads.span(plotted)
+    col_csv, col_grid, col_json = st.columns(3, vertical_alignment="bottom")
+    if total <= downloads.CSV_ALL_STEPS_MAX:
+        steps = downloads.all_steps(total)
+        col_csv.download_button(
+            "Download CSV",
+            data=lambda: downloads.csv_text(plotted, steps),
+            file_name=downloads.csv_filename(total, len(steps), "all"),
+            mime="text/csv",
+            on_click="ignore",
+            help="Every step, one column per visible curve, every value in full precision.",
+        )
+    else:
+        plotted_steps = downloads.plotted_steps(plotted)
+        col_csv.download_button(
+            "Download CSV (plotted steps)",
+            data=lambda: downloads.csv_text(plotted, plotted_steps),
+            file_name=downloads.csv_filename(total, len(plotted_steps), "plotted"),
+            mime="text/csv",
+            on_click="ignore",
+            help="The plotted steps: every breakpoint and an even spread.",
+        )
+        rows = int(
+            col_grid.number_input(
+                "Even grid rows",
+                2,
+                downloads.CSV_ALL_STEPS_MAX + 1,
+                downloads.GRID_DEFAULT,
+                key="grid_rows",
+            )
+        )
+        grid = downloads.grid_steps(total, rows)
+        col_grid.download_button(
+            "Download CSV (even grid)",
+            data=lambda: downloads.csv_text(plotted, grid),
+            file_name=downloads.csv_filename(total, len(grid), "grid"),
+            mime="text/csv",
+            on_click="ignore",
+        )
+    col_json.download_button(
+        "Download JSON",
+        data=lambda: downloads.schedules_json(plotted),
+        file_name=f"dynweights-T{total}-schedules.json",
+        mime="application/json",
+        on_click="ignore",
+        help="The visible curves, a list of bound schedules (Bound.to_dict).",
+    )

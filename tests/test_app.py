@@ -27,7 +27,6 @@ from app_helpers import (
 )
 
 import dynweights
-from dynweights._bound import to_phases
 from explorer import curves as cv
 
 LLAMA = "cosine_with_linear_warmup:warmup_steps=2000;min_lr=3e-5"
@@ -289,14 +288,3 @@ def test_code_export_defaults_to_the_first_lr_curve() -> None:
     (code,) = at.code[:1]
     assert "Cosine with linear warmup" in code.value
     assert list(at.radio[-1].options) == list(dynweights.TARGETS)
-
-
-def test_to_phases_helper_is_exact_where_it_applies() -> None:
-    s = dynweights.schedule("warmup_stable_decay", total_steps=1000, warmup_steps=100)
-    items = to_phases(s)
-    assert items is not None
-    assert [i["shape"] for i in items] == ["linear", "constant", "cosine"]
-    assert dynweights.phases(items).values(np.arange(1001)).tolist() == pytest.approx(
-        s.values(np.arange(1001)).tolist(), rel=1e-12
-    )
-    assert to_phases(dynweights.schedule("one_cycle")) is None

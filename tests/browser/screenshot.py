@@ -21,23 +21,24 @@ from playwright.sync_api import sync_playwright
 DOCS = REPO_ROOT / "docs"
 LLAMA = "cosine_with_linear_warmup:warmup_steps=0.004;min_lr=3e-5"
 SHOTS = {
-    "screenshot.png": ("units=fraction&init_lr=3e-4", 1400),
+    "screenshot.png": ("units=fraction&init_lr=3e-4", (1400, 1000)),
     "screenshot-compare.png": (
         f"units=fraction&total_steps=500000&init_lr=3e-4&curve={LLAMA}"
         "&curve=warmup_stable_decay:min_lr=3e-5&curve=warmup_stable_decay:decay_shape=1-sqrt;min_lr=3e-5",
-        1400,
+        (1400, 1500),
     ),
-    "screenshot-phone.png": ("units=fraction&init_lr=3e-4", 390),
+    "screenshot-phone.png": ("units=fraction&init_lr=3e-4", (390, 2400)),
 }
 
 
-def main(extra: dict[str, tuple[str, int]] | None = None) -> list[Path]:
+def main(extra: dict[str, tuple[str, tuple[int, int]]] | None = None) -> list[Path]:
     written = []
     with StreamlitServer() as server, sync_playwright() as playwright:
         browser = launch_browser(playwright)
         try:
-            for name, (query, width) in {**SHOTS, **(extra or {})}.items():
-                page = browser.new_page(viewport={"width": width, "height": 1000})
+            for name, (query, (width, height)) in {**SHOTS, **(extra or {})}.items():
+                # Streamlit scrolls inside its own container, so the viewport is the picture.
+                page = browser.new_page(viewport={"width": width, "height": height})
                 page.goto(f"{server.url}?{query}")
                 page.wait_for_function(
                     "() => document.querySelectorAll('.js-plotly-plot').length === 2"
@@ -47,7 +48,7 @@ def main(extra: dict[str, tuple[str, int]] | None = None) -> list[Path]:
                 page.wait_for_timeout(1500)
                 page.evaluate("() => document.fonts.ready.then(() => true)")
                 path = DOCS / name
-                page.screenshot(path=str(path), full_page=width < 1000)
+                page.screenshot(path=str(path))
                 written.append(path)
                 page.close()
         finally:
@@ -61,7 +62,7 @@ if __name__ == "__main__":
         for total in (100, 500_000, 10**9):
             shots[f"/tmp/scale-{total}.png"] = (
                 f"units=fraction&init_lr=3e-4&total_steps={total}",
-                1400,
+                (1400, 1000),
             )
         print(main({k: v for k, v in shots.items() if k.startswith("/tmp")}))
     else:

@@ -114,3 +114,26 @@ def test_llama2_against_wsd_in_few_interactions(page: Page, server: StreamlitSer
     assert max(wsd["y"]) == 3e-4
     assert max(wsd["x"]) == 500_000
     assert interactions == 4
+
+
+def test_custom_phases_link_draws_exactly_and_a_bad_row_is_marked(
+    page: Page, server: StreamlitServer
+) -> None:
+    good = "phases:linear,2000,0,3e-4|cosine,498000,3e-4,3e-5"
+    bad = "phases:linear,10,0,1|cosine,0,1,0"
+    page.goto(f"{server.url}?units=steps&curve=linear&curve={good}&curve={bad}")
+    wait_for_traces(page, 2)
+    expect(page.get_by_text("Phase row 1: steps must be an integer >= 1, got 0")).to_be_visible()
+    weights, lrs = read_plots(page)
+    assert [t["name"] for t in weights] == ["Linear"]
+    (custom,) = lrs
+    expected = dynweights.phases(
+        [
+            {"shape": "linear", "steps": 2000, "start": 0.0, "end": 3e-4},
+            {"shape": "cosine", "steps": 498_000, "start": 3e-4, "end": 3e-5},
+        ]
+    )
+    x = np.asarray(custom["x"], dtype=np.int64)
+    np.testing.assert_array_equal(np.asarray(custom["y"]), expected.values(x))
+    page.wait_for_function("() => location.search.includes('units=steps')")
+    assert query_of(page.url)["curve"] == ["linear", good, bad]
