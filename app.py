@@ -86,4 +86,5 @@ for key, value in pairs:
 if {k: st.query_params.get_all(k) for k in st.query_params} != wanted:
     st.query_params.from_dict(wanted)
 st.caption("Share link: this URL reproduces the exact view.")
-st.code(f"{st.context.url or ''}?{urlencode(pairs)}", language=None)
+# ":,|;=" stay readable: a query splits only at "&" and at a value's first "=".
+st.code(f"{st.context.url or ''}?{urlencode(pairs, safe=':,|;=')}", language=None)

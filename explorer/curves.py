@@ -203,7 +203,11 @@ def bad_rows(curve: Curve, shared: Mapping[str, Value]) -> dict[int, str]:
         try:
             dynweights.phases([item])
         except ValueError as err:
-            bad[i + 1] = _PHASE_INDEX.sub("", str(err))
+            why = _PHASE_INDEX.sub("", str(err))
+            length = curve.rows[i].get("length")
+            if shared["units"] == "fraction" and isinstance(length, int | float):
+                why += f" (length {length} of {total_steps(curve, shared):,} steps)"
+            bad[i + 1] = why
     return bad
 
 

@@ -323,20 +323,24 @@ def _phase_rows(curve: cv.Curve, units: str) -> None:
     base_key = f"w.{curve.id}.base"
     _seed(base_key, [dict(r) for r in curve.rows])
     length = (
-        st.column_config.NumberColumn("length (fraction of T)", min_value=0.0, max_value=1.0)
+        st.column_config.NumberColumn(
+            "length (fraction of T)", min_value=0.0, max_value=1.0, width="small"
+        )
         if units == "fraction"
-        else st.column_config.NumberColumn("length (steps)", min_value=1, step=1)
+        else st.column_config.NumberColumn("length (steps)", min_value=1, step=1, width="small")
     )
     edited = st.data_editor(
         ss[base_key],
         key=f"w.{curve.id}.rows",
         num_rows="dynamic",
         column_config={
-            "shape": st.column_config.SelectboxColumn("shape", options=SHAPES, required=True),
+            "shape": st.column_config.SelectboxColumn(
+                "shape", options=SHAPES, required=True, width="small"
+            ),
             "length": length,
-            "start": st.column_config.NumberColumn("start", format="%g"),
-            "end": st.column_config.NumberColumn("end", format="%g"),
-            "power": st.column_config.NumberColumn("power", help="power shape only"),
+            "start": st.column_config.NumberColumn("start", format="%g", width="small"),
+            "end": st.column_config.NumberColumn("end", format="%g", width="small"),
+            "power": st.column_config.NumberColumn("power", help="power shape only", width="small"),
         },
         column_order=("shape", "length", "start", "end", "power"),
         hide_index=False,
@@ -388,6 +392,12 @@ def curve_card(
                 format_func=SHARED_LABELS.__getitem__,
                 key=f"w.{curve.id}.own",
             )
+            fresh = set(picked or []) - curve.unlinked
+            for key in fresh:
+                # A setting unlinked now starts from the shared value it followed.
+                curve.own[key] = v.shared[key]
+                for suffix in ("", ".s", ".t", ".e"):
+                    ss.pop(f"w.{curve.id}.{key}{suffix}", None)
             curve.unlinked = set(picked or [])
         params = cv.bound_params(curve, v.shared)
         for param in curve.params():

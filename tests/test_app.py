@@ -288,3 +288,33 @@ def test_code_export_defaults_to_the_first_lr_curve() -> None:
     (code,) = at.code[:1]
     assert "Cosine with linear warmup" in code.value
     assert list(at.radio[-1].options) == list(dynweights.TARGETS)
+
+
+def test_unlinking_starts_from_the_current_shared_value() -> None:
+    at = open_app({"units": "steps", "curve": ["cosine_annealing", "cosine_annealing"]})
+    at.text_input(key="w.init_lr.t").set_value("3e-4").run()
+    first = view(at).curves[0].id
+    at.get("button_group")[0].set_value(["init_lr"]).run()
+    assert view(at).curves[0].unlinked == {"init_lr"}
+    assert at.text_input(key=f"w.{first}.init_lr.t").value == "3e-4"
+    at.text_input(key=f"w.{first}.init_lr.t").set_value("1e-3").run()
+    assert [b.params["init_lr"] for b in bounds(at) if b] == [1e-3, 3e-4]
+    assert as_list(link(at)["curve"])[0] == "cosine_annealing:init_lr=0.001"
+
+
+def test_a_curve_shows_only_its_own_parameters() -> None:
+    at = open_app({"units": "fraction", "curve": "one_cycle"})
+    curve_id = view(at).curves[0].id
+    prefix = f"w.{curve_id}."
+    widgets = [*at.number_input, *at.slider, *at.select_slider, *at.selectbox]
+    keys = {str(w.key).removeprefix(prefix).removesuffix(".s") for w in widgets}
+    own = {k for k in keys if not k.startswith("w.")} - {"visible", "own"}
+    shown = {p.name for p in dynweights.SCHEDULES["one_cycle"].params} - set(cv.SHARED)
+    assert {k for k in own if k in shown} == shown
+    assert own <= shown | {"export_curve", "grid_rows"}
+
+
+def test_warmup_steps_bound_comes_from_the_rule() -> None:
+    at = open_app({"units": "steps", "total_steps": "1000", "curve": "cosine_with_linear_warmup"})
+    curve_id = view(at).curves[0].id
+    assert at.number_input(key=f"w.{curve_id}.warmup_steps").max == 999

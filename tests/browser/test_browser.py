@@ -8,6 +8,7 @@ or open a dialog.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from urllib.parse import parse_qs, urlsplit
 
@@ -123,7 +124,10 @@ def test_custom_phases_link_draws_exactly_and_a_bad_row_is_marked(
     bad = "phases:linear,10,0,1|cosine,0,1,0"
     page.goto(f"{server.url}?units=steps&curve=linear&curve={good}&curve={bad}")
     wait_for_traces(page, 2)
-    expect(page.get_by_text("Phase row 1: steps must be an integer >= 1, got 0")).to_be_visible()
+    # Markdown shows ">=" as "≥".
+    expect(
+        page.get_by_text(re.compile(r"Phase row 1: steps must be an integer \S+ 1, got 0"))
+    ).to_be_visible()
     weights, lrs = read_plots(page)
     assert [t["name"] for t in weights] == ["Linear"]
     (custom,) = lrs
