@@ -19,20 +19,12 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Element
 
-from dynweights import SCHEDULES
-from explorer import model
+import dynweights
+from explorer import curves as cv
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
-LABEL_TO_NAME = {s.label: s.name for s in SCHEDULES.values()}
-TITLES = {c.key: c.title for c in model.CHARTS}
+TITLES = {"weight": "Dynamic weights", "lr": "Learning-rate schedules"}
 Query = Mapping[str, str | list[str]]
-
-# The page's widgets besides the parameters, with their defaults.
-VIEW_DEFAULTS: dict[str, Any] = {
-    **{c.key: list(c.defaults) for c in model.CHARTS},
-    **{c.log_key: False for c in model.CHARTS},
-    model.IMAGE_FORMAT_KEY: model.IMAGE_FORMATS[0],
-}
 
 
 def open_app(query: Query | None = None) -> AppTest:
@@ -57,25 +49,33 @@ def figures(at: AppTest) -> dict[str, dict[str, Any]]:
 
 
 def traces(fig: Mapping[str, Any]) -> dict[str, tuple[NDArray[Any], NDArray[Any]]]:
-    """``{schedule name: (steps, values)}`` of a figure, names read from the labels."""
-    return {LABEL_TO_NAME[t["name"]]: (unpack(t["x"]), unpack(t["y"])) for t in fig["data"]}
+    """``{trace label: (steps, values)}`` of a figure."""
+    return {t["name"]: (unpack(t["x"]), unpack(t["y"])) for t in fig["data"]}
 
 
-def trace_labels(at: AppTest, chart_key: str) -> list[str]:
-    return [t["name"] for t in figures(at)[TITLES[chart_key]]["data"]]
+def trace_labels(at: AppTest, family: str) -> list[str]:
+    return [t["name"] for t in figures(at)[TITLES[family]]["data"]]
 
 
-def param_values(at: AppTest) -> dict[str, Any]:
-    """The value of each parameter's widget, found by its key (the parameter name)."""
-    widgets = [*at.number_input, *at.slider, *at.selectbox]
-    found = {w.key: w.value for w in widgets if w.key in model.PARAMS}
-    return {name: found.get(name) for name in model.PARAMS}
+def view(at: AppTest) -> cv.View:
+    """The page's view: its shared settings and its list of curves."""
+    return at.session_state["view"]  # type: ignore[no-any-return]
 
 
-def view_values(at: AppTest) -> dict[str, Any]:
-    """Curve pickers, log toggles and the image format."""
-    widgets = [*at.multiselect, *at.toggle, *at.radio]
-    return {w.key: w.value for w in widgets if w.key in VIEW_DEFAULTS}
+def bounds(at: AppTest) -> list[dynweights.Bound | None]:
+    """Each curve of the list as a bound schedule, ``None`` where it is not valid."""
+    v = view(at)
+    out: list[dynweights.Bound | None] = []
+    for curve in v.curves:
+        try:
+            out.append(cv.bind(curve, v.shared))
+        except ValueError:
+            out.append(None)
+    return out
+
+
+def link(at: AppTest) -> dict[str, list[str]]:
+    return {k: at.query_params[k] for k in at.query_params}
 
 
 def texts(at: AppTest, kind: str) -> list[str]:

@@ -1,7 +1,7 @@
 """Fuzzed parameters (issue 5): anything a caller or a link can pass.
 
 ``dynweights.evaluate`` either raises a ``ValueError`` that names the culprit
-or returns finite numbers; ``model.check_link`` never raises and never lets a
+or returns finite numbers; ``links.parse`` never raises and never lets a
 backtick from the link out of its code span.
 """
 
@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 
 import dynweights
 from dynweights import SCHEDULES
-from explorer import model
+from explorer import links
+from explorer.inputs import value_range
 
 FUZZ = settings(max_examples=300, deadline=None)
 
@@ -51,7 +52,7 @@ def in_range(param: dynweights.Param) -> st.SearchStrategy[Any]:
         return st.lists(st.integers(1, 200), max_size=4, unique=True).map(
             lambda m: tuple(sorted(m))
         )
-    low, high = model.bounds(param)
+    low, high = value_range(param)
     if param.type is int:
         return st.integers(int(low), int(high))
     return st.floats(float(low), float(high))
@@ -159,12 +160,7 @@ def test_largest_rates_evaluate_without_warnings(name: str, rate: str) -> None:
 
 keys = st.one_of(
     st.sampled_from(
-        [
-            *model.PARAMS,
-            *(c.key for c in model.CHARTS),
-            *(c.log_key for c in model.CHARTS),
-            model.IMAGE_FORMAT_KEY,
-        ]
+        [*links.GLOBAL_KEYS, links.CURVE_KEY, "weights", "lrs", "pin", "preset", "warmup_steps"]
     ),
     st.text(),
 )
@@ -172,29 +168,20 @@ link_values = st.one_of(
     st.text(),
     st.text(alphabet="0123456789.eE-+`x ", max_size=40),
     st.sampled_from(["inf", "nan", "", "1e400", "9" * 400, "Linear", "true", "svg", "`"]),
+    st.sampled_from(["cosine:max_weight=", "phases:linear,1,0,", "linear:total_steps=`"]),
 )
 
 
 @FUZZ
 @given(query=st.dictionaries(keys, st.lists(link_values, max_size=4), max_size=6))
-def test_check_link_never_raises_nor_leaks_backticks(query: dict[str, list[str]]) -> None:
-    check = model.check_link(query)
-    assert set(check.drop) <= set(query)
-    assert set(check.replace) <= set(query) - set(check.drop)
-    for key, kept in check.replace.items():
-        if key == model.PIN_KEY:  # the valid pins, in order, at most MAX_PINS
-            assert len(kept) <= model.MAX_PINS
-            assert all(pin in query[key] for pin in kept)
-        else:  # a repeated key keeps its last value
-            assert kept == [query[key][-1]]
-    for key in set(query) - set(check.drop):
-        # What survives is what the widgets can read.
-        values = query[key]
-        if key in model.PARAMS:
-            model.parse_value(model.PARAMS[key], values[-1] if values else "")
-    for notice in check.notices:
+def test_parse_link_never_raises_nor_leaks_backticks(query: dict[str, list[str]]) -> None:
+    parsed = links.parse(query)
+    assert len(parsed.view.curves) <= 8
+    for value in parsed.view.shared.values():
+        assert not isinstance(value, float) or math.isfinite(value)
+    for notice in parsed.notices:
         assert notice.count("`") % 2 == 0
         outside = re.sub(r"`[^`]*`", "", notice)
         assert "`" not in outside
         assert "\n" not in notice
-        assert len(notice) < 300
+        assert len(notice) < 400

@@ -15,26 +15,25 @@ from urllib.parse import parse_qs
 import numpy as np
 import pytest
 from app_helpers import (
-    LABEL_TO_NAME,
-    TITLES,
-    VIEW_DEFAULTS,
+    bounds,
     elements,
     figures,
     open_app,
     outside_code_spans,
-    param_values,
     proto_strings,
     texts,
     traces,
-    view_values,
+    view,
 )
 from streamlit.testing.v1 import AppTest
 
 import dynweights
 from dynweights import SCHEDULES
-from explorer import model
+from explorer import curves as cv
+from explorer.inputs import quote
 
-DEFAULTS = {name: p.default for name, p in model.PARAMS.items()}
+DEFAULTS = {p.name: p.default for s in SCHEDULES.values() for p in s.params}
+LABEL_TO_NAME = {s.label: s.name for s in SCHEDULES.values()}
 HUGE = "9" * 20_000
 LONG = "x" * 100_000
 # Text that would be live markup if it ever reached HTML or Markdown unquoted.
@@ -217,11 +216,18 @@ def assert_notices(at: AppTest, case: Case) -> None:
     warnings = texts(at, "warning")
     named = [*case.ignored, *case.repeated]
     assert len(warnings) == len(named), warnings
-    for key, warning in zip(named, [*warnings], strict=True):
-        assert model.quote(key) in warning
-        assert len(warning) < 300
+    for key in named:
+        assert any(quote(key) in warning for warning in warnings), key
+    assert all(len(warning) < 300 for warning in warnings)
     for key in case.ignored:
         assert key not in at.query_params  # a re-shared link no longer carries it
+
+
+def expected_names(case: Case) -> list[str]:
+    names = list(cv.OLD_DEFAULT_CURVES)
+    if "weights" in case.view:
+        names = [*case.view["weights"], *names[4:]]
+    return names
 
 
 def assert_drawn_or_reported(at: AppTest, params: dict[str, Any], case: Case) -> None:
@@ -230,26 +236,26 @@ def assert_drawn_or_reported(at: AppTest, params: dict[str, Any], case: Case) ->
         assert errors == []
     else:
         assert any(all(name in e for name in case.conflicts) for e in errors), errors
-    for error in errors:
-        # A conflict names both sides; one parameter alone would have been dropped.
-        label, _, message = error.partition(": ")
-        schedule = SCHEDULES[LABEL_TO_NAME[label]]
-        assert sum(p.name in message for p in schedule.params) >= 2, error
-    view = view_values(at)
-    figs = figures(at)
-    for chart in model.CHARTS:
-        drawn = traces(figs[TITLES[chart.key]])
-        for name in view[chart.key]:
-            label = SCHEDULES[name].label
-            if name not in drawn:
-                assert case.conflicts
-                assert sum(e.startswith(label + ":") for e in errors) == 1
-                continue
-            x, y = drawn[name]
-            p = model.schedule_params(name, params)
-            np.testing.assert_array_equal(x, dynweights.plot_steps(name, **p))
-            np.testing.assert_array_equal(y, dynweights.evaluate(name, x, **p))
-        assert list(drawn) == [n for n in view[chart.key] if n in drawn]
+    assert [c.name for c in view(at).curves] == expected_names(case)
+    drawn = {
+        **traces(figures(at)["Dynamic weights"]),
+        **traces(figures(at)["Learning-rate schedules"]),
+    }
+    for curve, bound in zip(view(at).curves, bounds(at), strict=True):
+        spec = SCHEDULES[curve.name]
+        kwargs = {p.name: params[p.name] for p in spec.params}
+        if bound is None:
+            assert case.conflicts
+            assert sum(e.startswith(spec.label + ":") for e in errors) == 1
+            with pytest.raises(ValueError, match=case.conflicts[0]):
+                dynweights.schedule(curve.name, **kwargs)
+            assert spec.label not in drawn
+            continue
+        assert bound == dynweights.schedule(curve.name, **kwargs)
+        x, y = drawn[spec.label]
+        np.testing.assert_array_equal(x, dynweights.plot_steps(bound))
+        np.testing.assert_array_equal(y, bound.values(x))
+        assert np.isfinite(y).all()
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
@@ -257,15 +263,46 @@ def test_hostile_link(case: Case) -> None:
     at = open_app(case.as_query())
     assert not at.exception
     params = {**DEFAULTS, **case.params}
-    assert param_values(at) == params
-    assert view_values(at) == {**VIEW_DEFAULTS, **case.view}
     assert_notices(at, case)
     assert_drawn_or_reported(at, params, case)
     assert_no_markup_from_the_link(at, case)
+    for key in ("log_lrs", "log_weights"):
+        assert view(at).shared[key] == case.view.get(key, False)
     # The next rerun (any widget move) keeps the sanitized view.
+    before = bounds(at)
     at.run()
     assert not at.exception
-    assert param_values(at) == params
+    assert bounds(at) == before
+
+
+NEW_CASES = [
+    ("unknown-family", {"units": "steps", "curve": "quadratic:x=1"}, "`quadratic`"),
+    ("script-family", {"units": "steps", "curve": "<script>alert(1)</script>"}, "`<script>"),
+    ("bad-param", {"units": "steps", "curve": "linear:max_weight=nan"}, "`max_weight`"),
+    (
+        "bad-fraction",
+        {"units": "fraction", "curve": "cosine_with_linear_warmup:warmup_steps=3"},
+        "`warmup_steps`",
+    ),
+    ("long-curve", {"units": "steps", "curve": "phases:" + "x" * 10_000}, "characters"),
+    ("bad-phase", {"units": "steps", "curve": "phases:linear,1e3,0,1"}, "phase 1"),
+    ("bad-units", {"units": "hours", "curve": "linear"}, "`units`"),
+]
+
+
+@pytest.mark.parametrize(
+    ("query", "named"), [c[1:] for c in NEW_CASES], ids=[c[0] for c in NEW_CASES]
+)
+def test_hostile_curve_link(query: dict[str, str], named: str) -> None:
+    at = open_app(query)
+    assert not at.exception
+    (notice,) = texts(at, "warning")
+    assert named in notice
+    assert len(notice) < 300
+    assert_no_markup_from_the_link(at, Case("new", query))
+    for fig in figures(at).values():
+        for trace in fig["data"]:
+            assert np.isfinite(traces({"data": [trace]})[trace["name"]][1]).all()
 
 
 def bare_number_input() -> None:
@@ -290,7 +327,7 @@ def test_streamlit_binding_alone_overflows(raw: str) -> None:
 def test_app_survives_overflowing_total_steps(raw: str) -> None:
     at = open_app({"total_steps": raw})
     assert not at.exception
-    assert at.number_input(key="total_steps").value == DEFAULTS["total_steps"]
+    assert at.number_input(key="w.total_steps").value == DEFAULTS["total_steps"]
     (notice,) = texts(at, "warning")
     assert "`total_steps`" in notice
     assert "Using `100`" in notice
@@ -304,7 +341,7 @@ def test_warmup_lr_above_init_lr_draws_the_exact_ramp_down() -> None:
     )
     assert texts(at, "error") == []
     assert texts(at, "warning") == []
-    x, y = traces(figures(at)[TITLES["lrs"]])["cosine_with_linear_warmup"]
+    x, y = traces(figures(at)["Learning-rate schedules"])["Cosine with linear warmup"]
     params = {"total_steps": 1000, "warmup_steps": 100, "warmup_lr": 0.9, "init_lr": 0.2}
     np.testing.assert_array_equal(y, dynweights.evaluate("cosine_with_linear_warmup", x, **params))
     assert (x[0], y[0]) == (0, 0.9)

@@ -20,7 +20,6 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
-import numpy as np
 from playwright.sync_api import Browser, Page, Playwright
 
 import dynweights
@@ -219,36 +218,8 @@ def read_plots(page: Page) -> list[list[dict[str, Any]]]:
 
 
 def chart_labels() -> list[list[str]]:
-    """The trace names each chart shows by default: the registry labels of its defaults."""
-    from explorer.model import CHARTS
+    """The trace names each chart shows by default: the labels of the default curves."""
+    from explorer.curves import DEFAULT_CURVES
 
-    return [[dynweights.SCHEDULES[name].label for name in chart.defaults] for chart in CHARTS]
-
-
-def link_values(query: dict[str, str]) -> dict[str, int | float | str]:
-    """Every parameter's value in the view a link encodes: the link's, else the default."""
-    params = {p.name: p for s in dynweights.SCHEDULES.values() for p in s.params}
-    values: dict[str, int | float | str] = {name: p.default for name, p in params.items()}
-    for key, raw in query.items():
-        if key in params:
-            values[key] = params[key].type(raw)
-    return values
-
-
-def assert_plots_match(plots: list[list[dict[str, Any]]], values: dict[str, Any]) -> None:
-    """Each plotted y equals ``dynweights.evaluate`` at the plotted x, bit for bit."""
-    by_label = {s.label: s for s in dynweights.SCHEDULES.values()}
-    assert [[t["name"] for t in chart] for chart in plots] == chart_labels()
-    for chart in plots:
-        for trace in chart:
-            spec = by_label[trace["name"]]
-            x = np.asarray(trace["x"], dtype=np.int64)
-            y = np.asarray(trace["y"], dtype=np.float64)
-            kwargs = {p.name: values[p.name] for p in spec.params}
-            expected = np.asarray(dynweights.evaluate(spec.name, x, **kwargs), dtype=np.float64)
-            assert x[0] == 0
-            assert x[-1] == values["total_steps"], spec.name
-            assert np.isfinite(y).all(), spec.name
-            # rtol=0, atol=0: the figure carries float64 as binary and the
-            # browser hands back doubles, so nothing may be lost on the way.
-            np.testing.assert_allclose(y, expected, rtol=0, atol=0, err_msg=spec.name)
+    specs = [dynweights.SCHEDULES[name] for name in DEFAULT_CURVES]
+    return [[s.label for s in specs if s.family == family] for family in ("weight", "lr")]

@@ -1,0 +1,151 @@
+"""Reading and writing numbers the way people type them: strict, exact, readable.
+
+Pure functions: no Streamlit. The widgets and the link reader both use them.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from decimal import Decimal
+
+from dynweights import Param
+
+Value = int | float | str
+
+# Longest number worth reading: 17 significant digits and an exponent fit.
+MAX_NUMBER_CHARS = 32
+_INT_RE = re.compile(r"[0-9]+")
+_FLOAT_RE = re.compile(r"(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+_SIGNED_FLOAT_RE = re.compile(r"-?" + _FLOAT_RE.pattern)
+
+# Rates spanning decades (learning rates) get a log-scale slider over this range
+# plus 0; max weight gets a wider one that puts 0.01..10 in its middle.
+RATE_RANGE = (1e-7, 10.0)
+WEIGHT_RANGE = (1e-4, 1e3)
+_MANTISSAS = (1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0)
+
+
+def quote(text: str, limit: int = 40) -> str:
+    """Shows untrusted text inside a Markdown code span, shortened and inert."""
+    text = text.replace("`", "'").replace("\n", " ")
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return f"`{text}`"
+
+
+def is_rate(param: Param) -> bool:
+    """A learning rate: a float spanning decades, shown on a log slider."""
+    return param.type is float and param.name.endswith("_lr")
+
+
+def is_weight(param: Param) -> bool:
+    return param.name == "max_weight"
+
+
+def is_length(param: Param) -> bool:
+    """A count of steps that may reach the run's length: warmup, cycle, decay, step size.
+
+    Such a length can be given in steps or as a fraction of total steps.
+    """
+    return param.type is int and param.name != "total_steps" and (param.max or 0) >= 10**8
+
+
+def value_range(param: Param) -> tuple[float, float]:
+    """What the explorer accepts for a numeric parameter, from a link or a widget."""
+    if is_rate(param):
+        return 0.0, RATE_RANGE[1]
+    if is_weight(param):
+        return 0.0, WEIGHT_RANGE[1]
+    if param.min is None or param.max is None:
+        raise TypeError(f"{param.name} is a choice, not a number")
+    return float(param.min), float(param.max)
+
+
+def parse_number(raw: str, *, integer: bool, signed: bool = False) -> int | float:
+    """A plain decimal number (``3e-4``, ``0.0003``, ``3E-4``; integers without exponent).
+
+    Raises:
+      ValueError: saying what was wrong, in words fit for a visitor.
+    """
+    if len(raw) > MAX_NUMBER_CHARS:
+        raise ValueError(f"is {len(raw)} characters long, not a number")
+    pattern = _INT_RE if integer else (_SIGNED_FLOAT_RE if signed else _FLOAT_RE)
+    if not pattern.fullmatch(raw):
+        raise ValueError("is not a whole number" if integer else "is not a plain decimal number")
+    number: int | float = int(raw) if integer else float(raw)
+    if not math.isfinite(number):
+        raise ValueError("is not a finite number")
+    return number
+
+
+def parse_value(param: Param, raw: str) -> Value:
+    """Reads one value for ``param`` strictly, within the explorer's range.
+
+    Raises:
+      ValueError: saying what was wrong, in words fit for a visitor.
+    """
+    if param.type is str:
+        if raw not in param.choices:
+            raise ValueError(f"must be one of {', '.join(param.choices)}")
+        return raw
+    low, high = value_range(param)
+    number = parse_number(raw, integer=param.type is int)
+    if not low <= number <= high:
+        raise ValueError(f"must be in [{fmt(low)}, {fmt(high)}]")
+    return number
+
+
+def parse_fraction(raw: str) -> float:
+    """A length as a fraction of total steps, in ``[0, 1]``."""
+    number = parse_number(raw, integer=False)
+    if not 0.0 <= number <= 1.0:
+        raise ValueError("must be a fraction in [0, 1]")
+    return float(number)
+
+
+def fmt(value: float) -> str:
+    """A number as people write it: ``3e-4``, ``0.05``, ``500000``; exact (repr digits)."""
+    if isinstance(value, int) or (float(value).is_integer() and abs(value) < 1e16):
+        return str(int(value))
+    text = repr(float(value))
+    if "e" in text or abs(value) >= 1e-3:
+        mantissa, _, exponent = text.partition("e")
+        return mantissa.removesuffix(".0") + (f"e{int(exponent)}" if exponent else "")
+    # Small rates read better in e-notation, from repr's shortest digits: 0.0003 -> 3e-4.
+    _, digits, power = Decimal(text).as_tuple()
+    shown = "".join(map(str, digits)).rstrip("0") or "0"
+    lead = shown[0] + ("." + shown[1:] if len(shown) > 1 else "")
+    return f"{lead}e{int(power) + len(digits) - 1}"
+
+
+def log_options(low: float, high: float) -> list[float]:
+    """0, then a log ladder (1, 1.5, 2, 2.5, 3, 4 ... 8 per decade) from ``low`` to ``high``."""
+    options = [0.0]
+    decade = math.floor(math.log10(low))
+    while 10.0**decade <= high:
+        for m in _MANTISSAS:
+            value = float(f"{m}e{decade}")
+            if low <= value <= high:
+                options.append(value)
+        decade += 1
+    return options
+
+
+def nearest(options: Sequence[float], value: float) -> float:
+    """The option closest to ``value`` on a log scale (0 only for 0)."""
+    if value <= 0:
+        return options[0]
+    positive = [o for o in options if o > 0]
+    return min(positive, key=lambda o: abs(math.log(o) - math.log(value)))
+
+
+def to_steps(fraction: float, total_steps: int, minimum: int) -> int:
+    """A fraction of the run as whole steps, at least ``minimum``."""
+    return max(minimum, round(fraction * total_steps))
+
+
+def to_fraction(steps: int, total_steps: int) -> float:
+    """Steps as a fraction of the run, rounded to 6 significant digits for display."""
+    return float(f"{steps / total_steps:.6g}") if total_steps else 0.0
