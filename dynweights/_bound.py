@@ -12,8 +12,9 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from dynweights._checks import as_steps, check_params, fail, finish
-from dynweights._spec import Family, Schedule, Value, Values
-from dynweights._tree import Node, scalar_function
+from dynweights._printers import bound_code
+from dynweights._spec import Family, Natives, Schedule, Value, Values
+from dynweights._tree import Node, formula, scalar_function
 
 # More breakpoints than this are thinned evenly (see Bound.marks).
 BREAKPOINT_LIMIT = 1000
@@ -51,6 +52,7 @@ class Bound:
         "ignored",
         "label",
         "name",
+        "natives",
         "params",
         "total_steps",
         "tree",
@@ -64,6 +66,8 @@ class Bound:
     tree: Node
     ignored: tuple[str, ...]
     """Config keys that did not change the schedule (``from_hf_trainer``); else ()."""
+    natives: Callable[[Mapping[str, Any]], Natives] | None
+    """The family's own schedulers in peer libraries (see ``Schedule.natives``)."""
     _scalar: Callable[[float], float] | None
     _key: tuple[Any, ...]
 
@@ -75,6 +79,7 @@ class Bound:
         params: Mapping[str, Value],
         tree: Node,
         total_steps: int,
+        natives: Callable[[Mapping[str, Any]], Natives] | None = None,
     ) -> None:
         set_ = object.__setattr__
         set_(self, "name", name)
@@ -85,6 +90,7 @@ class Bound:
         set_(self, "tree", tree)
         set_(self, "_scalar", None)  # compiled on the first scalar call
         set_(self, "ignored", ())
+        set_(self, "natives", natives)
         set_(self, "_key", (name, _frozen(dict(params))))
 
     def __setattr__(self, name: str, value: object) -> NoReturn:
@@ -138,16 +144,10 @@ class Bound:
     @property
     def formula(self) -> str:
         """The schedule as LaTeX, with its own numbers; ``t`` is the step."""
-        return (
-            r"\eta_t = " + self.tree.latex("t")
-            if self.family != "weight"
-            else ("w_t = " + self.tree.latex("t"))
-        )
+        return formula(self.family, self.tree)
 
     def to_code(self, target: str = "python") -> str:
         """Source code reproducing this schedule; see ``dynweights.to_code``."""
-        from dynweights.export import bound_code
-
         return bound_code(self, target)
 
     def to_dict(self) -> dict[str, Any]:
@@ -178,65 +178,10 @@ def bind(spec: Schedule, params: Mapping[str, object]) -> Bound:
         )
     checked = check_params(spec.params, spec.rules, {**spec.defaults(), **params})
     tree = spec.build(checked)
-    return Bound(spec.name, spec.label, spec.family, checked, tree, checked["total_steps"])
+    total = checked["total_steps"]
+    return Bound(spec.name, spec.label, spec.family, checked, tree, total, spec.natives)
 
 
 def evaluate_spec(spec: Schedule, steps: ArrayLike, params: Mapping[str, object]) -> Values:
     """What every per-family function does: bind, then evaluate with numpy."""
     return bind(spec, params).values(steps)
-
-
-def to_phases(s: Bound) -> list[dict[str, Any]] | None:
-    """The ``dynweights.phases`` list equal to ``s``, or ``None`` if it is not a chain of phases.
-
-    A family whose tree is a phase, or a join of phases end to end (warmup then
-    cosine, warmup-stable-decay), becomes that list; restarts, step decays and
-    other pieces without a plain phase give ``None``. The result is checked: the
-    phases evaluate equal to ``s`` at its breakpoints and on an even grid.
-
-    >>> import dynweights
-    >>> s = dynweights.schedule("cosine_with_linear_warmup", total_steps=100, init_lr=0.1)
-    >>> [(p["shape"], p["steps"], p["start"], p["end"]) for p in to_phases(s)]
-    [('linear', 10, 0.0, 0.1), ('cosine', 90, 0.1, 0.0)]
-    >>> to_phases(dynweights.schedule("step_decay")) is None
-    True
-    """
-    from dynweights._phases import phases
-    from dynweights._tree import Join, Leaf
-
-    def flat(node: Node, offset: float) -> list[tuple[float, Node]] | None:
-        if isinstance(node, Join) and not node.inclusive:
-            out: list[tuple[float, Node]] = []
-            for start, piece in zip([0.0, *node.boundaries], node.pieces, strict=True):
-                inner = flat(piece, offset + start)
-                if inner is None:
-                    return None
-                out.extend(inner)
-            return out
-        return [(offset, node)] if isinstance(node, Leaf) and node.phase else None
-
-    pieces = flat(s.tree, 0.0)
-    if not pieces:
-        return None
-    items: list[dict[str, Any]] = []
-    at = 0.0
-    for start, leaf in pieces:
-        shape, first, last, steps, power = leaf.phase  # type: ignore[attr-defined]
-        if start != at or not float(steps).is_integer() or steps < 1:
-            return None
-        item: dict[str, Any] = {"shape": shape, "steps": int(steps), "start": first, "end": last}
-        if shape == "power":
-            item["power"] = power
-        items.append(item)
-        at += steps
-    if at != s.total_steps:
-        return None
-    try:
-        chain = phases(items)
-    except ValueError:
-        return None
-    grid = np.unique(np.concatenate([np.linspace(0, s.total_steps, 257), s.marks(), s.marks() - 1]))
-    grid = grid[grid >= 0]
-    if not np.allclose(chain.values(grid), s.values(grid), rtol=1e-12, atol=0.0):
-        return None
-    return items

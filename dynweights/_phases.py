@@ -9,9 +9,11 @@ from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
 
+import numpy as np
+
 from dynweights._bound import Bound
 from dynweights._checks import MAX_INT, check_int, fail, show
-from dynweights._tree import join, num, shaped
+from dynweights._tree import Join, Leaf, Node, join, num, shaped
 
 SHAPES = ("linear", "cosine", "1-sqrt", "1-square", "power", "exponential", "constant")
 MAX_PHASES = 32
@@ -116,3 +118,57 @@ def phases(items: Sequence[Mapping[str, object]]) -> Bound:
     tree = join(pieces, [p["steps"] for p in checked[:-1]])
     frozen = tuple(MappingProxyType(p) for p in checked)
     return Bound("phases", "Custom phases", "custom", {"phases": frozen}, tree, total)
+
+
+def to_phases(s: Bound) -> list[dict[str, Any]] | None:
+    """The ``dynweights.phases`` list equal to ``s``, or ``None`` if it is not a chain of phases.
+
+    A family whose tree is a phase, or a join of phases end to end (warmup then
+    cosine, warmup-stable-decay), becomes that list; restarts, step decays and
+    other pieces without a plain phase give ``None``. The result is checked: the
+    phases evaluate equal to ``s`` at its breakpoints and on an even grid.
+
+    >>> import dynweights
+    >>> s = dynweights.schedule("cosine_with_linear_warmup", total_steps=100, init_lr=0.1)
+    >>> [(p["shape"], p["steps"], p["start"], p["end"]) for p in to_phases(s)]
+    [('linear', 10, 0.0, 0.1), ('cosine', 90, 0.1, 0.0)]
+    >>> to_phases(dynweights.schedule("step_decay")) is None
+    True
+    """
+
+    def flat(node: Node, offset: float) -> list[tuple[float, Node]] | None:
+        if isinstance(node, Join) and not node.inclusive:
+            out: list[tuple[float, Node]] = []
+            for start, piece in zip([0.0, *node.boundaries], node.pieces, strict=True):
+                inner = flat(piece, offset + start)
+                if inner is None:
+                    return None
+                out.extend(inner)
+            return out
+        return [(offset, node)] if isinstance(node, Leaf) and node.phase else None
+
+    pieces = flat(s.tree, 0.0)
+    if not pieces:
+        return None
+    items: list[dict[str, Any]] = []
+    at = 0.0
+    for start, leaf in pieces:
+        shape, first, last, steps, power = leaf.phase  # type: ignore[attr-defined]
+        if start != at or not float(steps).is_integer() or steps < 1:
+            return None
+        item: dict[str, Any] = {"shape": shape, "steps": int(steps), "start": first, "end": last}
+        if shape == "power":
+            item["power"] = power
+        items.append(item)
+        at += steps
+    if at != s.total_steps:
+        return None
+    try:
+        chain = phases(items)
+    except ValueError:
+        return None
+    grid = np.unique(np.concatenate([np.linspace(0, s.total_steps, 257), s.marks(), s.marks() - 1]))
+    grid = grid[grid >= 0]
+    if not np.allclose(chain.values(grid), s.values(grid), rtol=1e-12, atol=0.0):
+        return None
+    return items

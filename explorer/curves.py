@@ -15,8 +15,7 @@ from typing import Any
 
 import dynweights
 from dynweights import SCHEDULES, Bound, Param
-from dynweights._bound import to_phases
-from dynweights._phases import MAX_PHASES
+from dynweights._phases import MAX_PHASES, to_phases
 from explorer.inputs import Value, is_length, to_fraction, to_steps
 
 CUSTOM = "phases"

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import dynweights
-from dynweights._bound import to_phases
+from dynweights._phases import to_phases
 
 # Families known to be chains of plain phases; a new family is checked by the equality alone.
 CHAINS = {
