@@ -107,7 +107,6 @@ def chart(
             "yanchor": "bottom",
             "x": 0,
             "xanchor": "left",
-            "itemclick": "toggle",
         },
         margin={"t": 40, "b": bottom, "l": 10, "r": 10},
         height=PLOT_PX + bottom,
