@@ -11,7 +11,7 @@ BIN := $(VENV)/bin
 # A plain assignment, not `export VAR=$$(...)`, so a failing script stops the recipe.
 FIND_CHROMIUM := CHROMIUM_PATH="$$(bash tools/ensure_chromium.sh)" && export CHROMIUM_PATH
 
-.PHONY: run test lint bench screenshot clean
+.PHONY: run test lint bench bench-browser screenshot clean
 
 run: $(VENV)/.stamp-app
 	$(BIN)/streamlit run app.py
@@ -27,6 +27,10 @@ test: lint $(VENV)/.stamp-peers
 
 bench: $(VENV)/.stamp-peers
 	$(BIN)/python benchmarks/bench.py
+
+# End to end in Chromium, against a bare Streamlit page; a benchmark, not a test.
+bench-browser: $(VENV)/.stamp-dev
+	$(FIND_CHROMIUM) && $(BIN)/python benchmarks/bench_browser.py
 
 screenshot: $(VENV)/.stamp-dev
 	$(FIND_CHROMIUM) && $(BIN)/python tests/browser/screenshot.py

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from explorer import curves as cv
-from explorer import downloads, figures, links, widgets
+from explorer import downloads, figures, links, notices, table, widgets
 from explorer.figures import CHARTS
 
 st.set_page_config(page_title="dynweights explorer", page_icon="📈", layout="wide")
@@ -22,15 +22,17 @@ st.set_page_config(page_title="dynweights explorer", page_icon="📈", layout="w
 if "view" not in st.session_state:
     parsed = links.parse({key: st.query_params.get_all(key) for key in st.query_params})
     st.session_state["view"] = parsed.view
-    st.session_state["notices"] = parsed.notices
+    st.session_state["notices"] = notices.track(parsed.notices, parsed.view)
 view: cv.View = st.session_state["view"]
 
 st.title("dynweights explorer")
-for notice in st.session_state["notices"]:
-    st.warning(notice, icon="🔗")
+# Filled last, once this run's inputs are in the view: a changed value drops its notice.
+notice_area = st.container()
 
 # Charts come first on the page, but are drawn after the inputs below have been read.
 chart_area = st.container()
+st.subheader("Compare")
+table_area = st.container()
 
 st.subheader("Curves")
 widgets.shared_controls(view)
@@ -55,22 +57,28 @@ for index, curve in enumerate(list(view.curves)):
         colour = cv.PALETTE[curve.colour % len(cv.PALETTE)][0]
         shown.append((curve, figures.drawn(labels[curve.id], colour, bound)))
 
+with table_area:
+    cursor = table.cursor_input(view)
 with chart_area:
     for column, (family, title) in zip(st.columns(len(CHARTS)), CHARTS.items(), strict=True):
         drawn = [d for c, d in shown if c.chart == family]
         empty = f"No {title.lower()} shown: add a curve or a published schedule below."
-        fig = figures.chart(title, drawn, log_y=bool(view.shared[f"log_{family}s"]), empty=empty)
+        log_y = bool(view.shared[f"log_{family}s"])
+        fig = figures.chart(title, drawn, log_y=log_y, empty=empty, cursor=cursor)
         column.plotly_chart(
             fig,
             config=figures.plotly_config(
                 title.lower().replace(" ", "-"),
                 str(view.shared["image_format"]),
                 downloads.span(drawn),
+                len(drawn),
             ),
             key=f"chart_{family}",
         )
 
 plotted = [d for _, d in shown]
+with table_area:
+    table.show(plotted, cursor)
 first_lr = next((i for i, (c, _) in enumerate(shown) if c.chart == "lr"), 0)
 with st.expander("Use it in your code"):
     widgets.code_export(plotted, first_lr)
@@ -88,3 +96,5 @@ if {k: st.query_params.get_all(k) for k in st.query_params} != wanted:
 st.caption("Share link: this URL reproduces the exact view.")
 # ":,|;=" stay readable: a query splits only at "&" and at a value's first "=".
 st.code(f"{st.context.url or ''}?{urlencode(pairs, safe=':,|;=')}", language=None)
+with notice_area:
+    notices.show(view)

@@ -46,6 +46,16 @@ class Stats:
     value_at_step: float
 
 
+def _union(a: NDArray[np.int64], b: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Sorted unique steps of both: a sort and a mask, several times faster than
+    ``np.union1d``'s hashing on the 65k steps of a sampled curve."""
+    both = np.sort(np.concatenate([a, b]))
+    keep = np.empty(both.size, dtype=bool)
+    keep[:1] = True
+    np.not_equal(both[1:], both[:-1], out=keep[1:])
+    return both[keep]
+
+
 def _first_below(
     s: Bound, level: float, steps: NDArray[np.int64], values: NDArray[np.float64]
 ) -> int | None:
@@ -77,9 +87,9 @@ def stats(s: Bound, at_step: int) -> Stats:
     else:
         marks = s.marks(BLOCKS + 1)
         grid = np.rint(np.linspace(0, total, BLOCKS + 1)).astype(np.int64)
-        starts = np.union1d(grid, marks[marks <= total])
+        starts = _union(grid, marks[marks <= total].astype(np.int64))
         ends = starts[1:] - 1  # each block [start, next start) ends one before the next
-        steps = np.union1d(starts, ends)
+        steps = _union(starts, ends)
         values = np.asarray(s.values(steps), dtype=np.float64)
         first = values[np.searchsorted(steps, starts[:-1])]
         last = values[np.searchsorted(steps, ends)]

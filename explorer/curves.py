@@ -26,20 +26,24 @@ SHARED = ("total_steps", "init_lr", "max_weight")
 UNITS = ("fraction", "steps")
 IMAGE_FORMATS = ("png", "svg")
 MAX_CURVES = 8
-# (line colour, the Streamlit Markdown colour of its swatch in the curve list); the
-# last has no named colour and shows in the text colour, which is near black.
+# Okabe & Ito's colour-blind-safe palette: (line colour, the Streamlit Markdown colour
+# nearest it for the swatch in the curve list). Sky blue has no named colour of its own
+# and black shows in the text colour; yellow, the faintest on white, comes last.
 PALETTE = (
-    ("#1c83e1", "blue"),
-    ("#ff8700", "orange"),
-    ("#09ab3b", "green"),
-    ("#ff2b2b", "red"),
-    ("#803df5", "violet"),
-    ("#808495", "gray"),
-    ("#d4a500", "yellow"),
-    ("#262730", ""),
+    ("#0072B2", "blue"),
+    ("#E69F00", "orange"),
+    ("#009E73", "green"),
+    ("#D55E00", "red"),
+    ("#CC79A7", "violet"),
+    ("#56B4E9", "blue"),
+    ("#000000", ""),
+    ("#F0E442", "yellow"),
 )
 # The curves of a fresh page: two ramps and two LR schedules, leaving room to add.
 DEFAULT_CURVES = ("linear", "cosine", "cosine_with_linear_warmup", "cosine_warm_restarts")
+# The fresh page's own values: its warmup starts above 0, since a learning rate of 0
+# at step 0 wastes the first update (the page would warn about its own default).
+DEFAULT_OWN: dict[str, dict[str, Value]] = {"cosine_with_linear_warmup": {"warmup_lr": 1e-6}}
 # What an old link showed when it named no curves: the seed blog's four ramps and
 # three LR schedules.
 OLD_DEFAULT_CURVES = (
@@ -125,6 +129,7 @@ def default_shared() -> dict[str, Value]:
         "log_weights": False,
         "log_lrs": False,
         "image_format": IMAGE_FORMATS[0],
+        "step_cursor": "",  # no step chosen: the comparison table uses half of total steps
     }
 
 
@@ -318,7 +323,7 @@ def preset_curves(name: str, view: View) -> list[Curve]:
 def default_view(units: str = UNITS[0]) -> View:
     view = View({**default_shared(), "units": units}, [])
     for name in DEFAULT_CURVES:
-        view.add(new_curve(name, view.shared))
+        view.add(new_curve(name, view.shared, **DEFAULT_OWN.get(name, {})))
     return view
 
 

@@ -16,7 +16,21 @@ from dynweights import Bound
 from explorer.inputs import fmt
 
 CHARTS = {"weight": "Dynamic weights", "lr": "Learning-rate schedules"}
+# Six significant digits in the hover; the CSV keeps every digit.
 _HOVER = "%{y:.6~g}"
+PLOT_PX = 360
+CAPTION_PX = 13  # a caption line at font size 10
+LEGEND_PX = 20  # a legend entry
+
+
+def bottom_px(curves: int) -> int:
+    """Room under the plot: the axis, a caption line and a legend entry per curve."""
+    return 48 + (CAPTION_PX + LEGEND_PX) * curves + 8
+
+
+# Modebar buttons a schedule chart has no use for; fewer buttons keep it off the title
+# at phone width.
+REMOVED_BUTTONS = ("select2d", "lasso2d", "zoomIn2d", "zoomOut2d", "autoScale2d")
 
 
 @dataclass(frozen=True)
@@ -35,44 +49,130 @@ def drawn(label: str, colour: str, bound: Bound) -> Drawn:
     return Drawn(label, colour, bound, steps, np.asarray(bound.values(steps), dtype=np.float64))
 
 
-def chart(title: str, curves: Sequence[Drawn], *, log_y: bool, empty: str) -> go.Figure:
+def key_params(bound: Bound) -> str:
+    """The parameters that set a curve apart, for an image's caption: ``warmup_steps=10, ...``."""
+    if bound.name == "phases":
+        return f"{len(bound.params.get('phases', ()))} phases"
+    return ", ".join(
+        f"{k}={fmt(v) if isinstance(v, int | float) else v}"
+        for k, v in bound.params.items()
+        if k != "total_steps"
+    )
+
+
+def caption(curves: Sequence[Drawn]) -> str:
+    """One line per curve, so a pasted image says what it shows."""
+    return "<br>".join(
+        f"{c.label}: T={c.bound.total_steps:,}"
+        + (f", {key_params(c.bound)}" if key_params(c.bound) else "")
+        for c in curves
+    )
+
+
+def chart(
+    title: str,
+    curves: Sequence[Drawn],
+    *,
+    log_y: bool,
+    empty: str,
+    cursor: int | None = None,
+) -> go.Figure:
     """Overlays ``curves``; with none, a figure that says what to add instead of bare axes.
 
     Arrays go in as numpy arrays, which Plotly sends as packed binary, and the
-    steps as int32 (every allowed step fits), so the payload stays small.
+    steps as int32 (every allowed step fits), so the payload stays small. The
+    legend sits under the plot, one entry a line, with a caption of each curve's
+    parameters below it; the margin grows with them so the image never clips.
     """
-    fig = go.Figure()
-    for curve in curves:
-        fig.add_trace(
-            go.Scatter(
-                x=curve.steps.astype(np.int32),
-                y=curve.values,
-                name=curve.label,
-                mode="lines",
-                line={"color": curve.colour},
-                hovertemplate=_HOVER,
-            )
+    traces = [
+        go.Scatter(
+            x=curve.steps.astype(np.int32),
+            y=curve.values,
+            name=curve.label,
+            mode="lines",
+            line={"color": curve.colour},
+            hovertemplate=_HOVER,
         )
-    fig.update_layout(
-        title=title,
-        hovermode="x unified",
-        legend={"orientation": "h", "y": -0.25},
-        margin={"t": 50, "b": 40, "l": 10, "r": 10},
-        height=420,
-    )
-    fig.update_xaxes(title="step", tickformat="~s")
+        for curve in curves
+    ]
+    bottom = bottom_px(len(curves))
+    xaxis: dict[str, Any] = {"title": "step", "tickformat": "~s", "hoverformat": ",d"}
+    yaxis: dict[str, Any] = {}
+    annotations: list[dict[str, Any]] = []
+    shapes: list[dict[str, Any]] = []
     if log_y:
-        fig.update_yaxes(type="log", exponentformat="e", dtick=1)
+        yaxis = {"type": "log", "exponentformat": "e", "dtick": 1, "hoverformat": ".6~g"}
     elif curves:
         low = min(0.0, *(float(c.values.min()) for c in curves))
         high = max(float(c.values.max()) for c in curves)
         ticks = nice_ticks(low, high)
-        fig.update_yaxes(tickvals=ticks, ticktext=[fmt(t) for t in ticks])
-    if not curves:
-        fig.update_xaxes(visible=False)
-        fig.update_yaxes(visible=False)
-        fig.add_annotation(text=empty, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
-    return fig
+        yaxis = {"tickvals": ticks, "ticktext": [fmt(t) for t in ticks]}
+    if curves:
+        annotations.append(
+            {
+                "text": caption(curves),
+                "showarrow": False,
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0,
+                "y": 0,
+                "xanchor": "left",
+                "yanchor": "top",
+                "align": "left",
+                "yshift": -44,
+                "font": {"size": 10, "color": "#555555"},
+            }
+        )
+        if cursor is not None:
+            # A plain shape, not add_vline: Plotly's helper costs ~10 ms per figure.
+            shapes.append(
+                {
+                    "type": "line",
+                    "xref": "x",
+                    "yref": "paper",
+                    "x0": cursor,
+                    "x1": cursor,
+                    "y0": 0,
+                    "y1": 1,
+                    "line": {"color": "#555555", "width": 1, "dash": "dot"},
+                }
+            )
+    else:
+        xaxis = {"visible": False}
+        yaxis = {"visible": False}
+        annotations.append(
+            {
+                "text": empty,
+                "showarrow": False,
+                "x": 0.5,
+                "y": 0.5,
+                "xref": "paper",
+                "yref": "paper",
+            }
+        )
+    # One constructor call: Plotly validates the layout once instead of per update.
+    return go.Figure(
+        data=traces,
+        layout={
+            "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
+            "hovermode": "x unified",
+            "legend": {
+                "orientation": "v",
+                "yref": "container",
+                "y": 0,
+                "yanchor": "bottom",
+                "x": 0,
+                "xanchor": "left",
+            },
+            "margin": {"t": 40, "b": bottom, "l": 10, "r": 10},
+            "height": PLOT_PX + bottom,
+            "showlegend": bool(curves),
+            "xaxis": xaxis,
+            "yaxis": yaxis,
+            "annotations": annotations,
+            "shapes": shapes,
+        },
+    )
 
 
 def nice_ticks(low: float, high: float, count: int = 6) -> list[float]:
@@ -90,13 +190,22 @@ def nice_ticks(low: float, high: float, count: int = 6) -> list[float]:
     return ticks
 
 
-def plotly_config(image_name: str, image_format: str, total_steps: int) -> dict[str, Any]:
-    """The modebar's image download: a meaningful file name, PNG or SVG, client-side."""
+def plotly_config(
+    image_name: str, image_format: str, total_steps: int, curves: int = 1
+) -> dict[str, Any]:
+    """The modebar's image download: a meaningful file name, PNG or SVG, client-side.
+
+    The image has a fixed size, tall enough for the legend and the caption, so
+    what the camera button saves does not depend on the window it was taken in.
+    """
     return {
         "displaylogo": False,
+        "modeBarButtonsToRemove": list(REMOVED_BUTTONS),
         "toImageButtonOptions": {
             "format": image_format,
             "filename": f"{image_name}-T{total_steps}",
+            "width": 900,
+            "height": PLOT_PX + bottom_px(curves),
             "scale": 2,
         },
     }

@@ -23,7 +23,7 @@ CURVE_KEY = "curve"
 # A curve's value: 32 phases of five exact numbers fit; anything longer is not one.
 MAX_CURVE_CHARS = 32 * 5 * 26
 TOGGLES = ("log_weights", "log_lrs")
-GLOBAL_KEYS = (*cv.SHARED, "units", *TOGGLES, "image_format")
+GLOBAL_KEYS = (*cv.SHARED, "units", *TOGGLES, "image_format", "step_cursor")
 _OLD_LISTS = {"weights": "weight", "lrs": "lr"}
 _OLD_PARAMS = {p.name: p for s in SCHEDULES.values() for p in s.params}
 
@@ -37,6 +37,12 @@ class Parsed:
 def _check_global(key: str, raw: str) -> Value:
     if key in cv.SHARED:
         return parse_value(cv.param_named(key), raw)
+    if key == "step_cursor":
+        step = parse_number(raw, integer=True)
+        high = int(cv.param_named("total_steps").max or dynweights.MAX_TOTAL_STEPS)
+        if step > high:
+            raise ValueError(f"is above {high:,}")
+        return step
     if key in TOGGLES:
         if raw not in ("true", "false"):
             raise ValueError("must be true or false")
@@ -96,7 +102,7 @@ def parse(query: Mapping[str, Sequence[str]]) -> Parsed:
         _migrate(query, view, old_values, notices)
     elif CURVE_KEY not in query:
         for name in cv.DEFAULT_CURVES:
-            view.add(cv.new_curve(name, view.shared))
+            view.add(cv.new_curve(name, view.shared, **cv.DEFAULT_OWN.get(name, {})))
     else:
         texts = [t for t in query.get(CURVE_KEY, []) if t]
         for text in texts:

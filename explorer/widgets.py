@@ -15,8 +15,8 @@ import streamlit as st
 import dynweights
 from dynweights import SCHEDULES, Bound, Param
 from dynweights._phases import MAX_PHASES, SHAPES
+from explorer import compare, downloads
 from explorer import curves as cv
-from explorer import downloads
 from explorer.figures import Drawn
 from explorer.inputs import (
     RATE_RANGE,
@@ -427,8 +427,29 @@ def curve_card(
         if error:
             st.error(f"{label}: {error}", icon="⚠️")
         elif bound is not None:
+            notes = cautions(curve, v)
+            for caution in notes:
+                if caution.key not in FOLDED_CAUTIONS:
+                    st.warning(caution.text, icon="⚠️")
             with st.expander("Formula"):
                 st.latex(bound.formula)
+                for caution in notes:
+                    if caution.key in FOLDED_CAUTIONS:
+                        st.caption(caution.text)
+
+
+# Facts about a peer library rather than about these settings: true of every curve of
+# the family, so they go with its formula, folded, instead of warning on every card.
+FOLDED_CAUTIONS = ("rises_after_total",)
+
+
+def cautions(curve: cv.Curve, v: cv.View) -> list[compare.Caution]:
+    """The curve's warnings, from the inputs the card now shows; they never block drawing."""
+    try:
+        bound = cv.bind(curve, v.shared)
+    except ValueError:
+        return []
+    return compare.cautions(bound, dynweights.DEFAULT_POINTS)
 
 
 def _custom_reason(curve: cv.Curve, shared: dict[str, Value]) -> str | None:

@@ -82,6 +82,16 @@ def texts(at: AppTest, kind: str) -> list[str]:
     return [str(e.value) for e in at.get(kind)]
 
 
+def link_notices(at: AppTest) -> list[str]:
+    """The notices about the link (icon 🔗), not the curves' own cautions."""
+    return [str(w.value) for w in at.warning if w.icon == "🔗"]
+
+
+def cautions(at: AppTest) -> list[str]:
+    """The curves' cautions shown in their cards (icon ⚠️)."""
+    return [str(w.value) for w in at.warning if w.icon == "⚠️"]
+
+
 def elements(at: AppTest) -> Iterator[Element]:
     for node in [*at.main, *at.sidebar]:
         if isinstance(node, Element):

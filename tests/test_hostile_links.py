@@ -18,6 +18,7 @@ from app_helpers import (
     bounds,
     elements,
     figures,
+    link_notices,
     open_app,
     outside_code_spans,
     proto_strings,
@@ -213,7 +214,7 @@ def assert_no_markup_from_the_link(at: AppTest, case: Case) -> None:
 
 
 def assert_notices(at: AppTest, case: Case) -> None:
-    warnings = texts(at, "warning")
+    warnings = link_notices(at)
     named = [*case.ignored, *case.repeated]
     assert len(warnings) == len(named), warnings
     for key in named:
@@ -296,7 +297,7 @@ NEW_CASES = [
 def test_hostile_curve_link(query: dict[str, str], named: str) -> None:
     at = open_app(query)
     assert not at.exception
-    (notice,) = texts(at, "warning")
+    (notice,) = link_notices(at)
     assert named in notice
     assert len(notice) < 300
     assert_no_markup_from_the_link(at, Case("new", query))
@@ -328,7 +329,7 @@ def test_app_survives_overflowing_total_steps(raw: str) -> None:
     at = open_app({"total_steps": raw})
     assert not at.exception
     assert at.number_input(key="w.total_steps").value == DEFAULTS["total_steps"]
-    (notice,) = texts(at, "warning")
+    (notice,) = link_notices(at)
     assert "`total_steps`" in notice
     assert "Using `100`" in notice
     assert len(at.get("plotly_chart")) == 2
@@ -340,7 +341,7 @@ def test_warmup_lr_above_init_lr_draws_the_exact_ramp_down() -> None:
         {"total_steps": "1000", "warmup_steps": "100", "warmup_lr": "0.9", "init_lr": "0.2"}
     )
     assert texts(at, "error") == []
-    assert texts(at, "warning") == []
+    assert link_notices(at) == []
     x, y = traces(figures(at)["Learning-rate schedules"])["Cosine with linear warmup"]
     params = {"total_steps": 1000, "warmup_steps": 100, "warmup_lr": 0.9, "init_lr": 0.2}
     np.testing.assert_array_equal(y, dynweights.evaluate("cosine_with_linear_warmup", x, **params))

@@ -1,0 +1,125 @@
+"""End-to-end speed in Chromium: type a new total, press Enter, wait for the page.
+
+``make bench-browser`` runs it. For each page it starts ``streamlit run`` on a
+loopback port, opens it in the system Chromium (Playwright, ``CHROMIUM_PATH``),
+and times INTERACTIONS edits of the "Total steps" number input: from the Enter
+key to the script having rerun (the app's ``data-test-script-state`` going
+``running`` -> ``notRunning``) and two animation frames having passed, so the
+new charts are painted. The explorer and the bare page (``bare_page.py``, the
+same number of curves and points and nothing else) are measured side by side in
+one run; only their ratio is worth comparing across machines. Nothing here is a
+test: no timing is asserted anywhere.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import statistics
+import sys
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests" / "browser"))
+sys.path.insert(0, str(ROOT))
+
+from harness import StreamlitServer, launch_browser  # noqa: E402
+from playwright.sync_api import Page, sync_playwright  # noqa: E402
+
+INTERACTIONS = 12
+LABEL = "Total steps"
+# The explorer's input says it is shared by every curve.
+EXPLORER_LABEL = "Total steps (shared)"
+
+# Resolves with the ms from the Enter key to two frames after the rerun ended.
+_ARM = """
+() => {
+  const app = document.querySelector('[data-test-script-state]');
+  window.__elapsed = new Promise((resolve, reject) => {
+    let start = null, ran = false;
+    setTimeout(() => reject(new Error('no rerun within 60 s')), 60000);
+    document.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' && start === null) start = performance.now();
+    }, {capture: true, once: true});
+    // A fast rerun can go running -> notRunning within one batch of records:
+    // the old values say it ran even when the attribute already reads notRunning.
+    const observer = new MutationObserver((records) => {
+      const state = app.getAttribute('data-test-script-state');
+      if (state === 'running' || records.some((r) => r.oldValue === 'running')) ran = true;
+      if (ran && state === 'notRunning') {
+        observer.disconnect();
+        requestAnimationFrame(() => requestAnimationFrame(
+          () => resolve(performance.now() - start)));
+      }
+    });
+    observer.observe(app, {
+      attributes: true, attributeOldValue: true, attributeFilter: ['data-test-script-state']});
+  });
+}
+"""
+
+
+def _settle(page: Page) -> None:
+    page.wait_for_selector('[data-test-script-state="notRunning"]', timeout=60_000)
+    page.wait_for_selector(".js-plotly-plot", timeout=60_000)
+    page.wait_for_timeout(500)
+
+
+def median_ms(page: Page, url: str, totals: tuple[int, int], label: str = LABEL) -> float:
+    """Median ms per edit, alternating between two totals of the same magnitude.
+
+    Each edit changes the value (an unchanged value would not rerun the script).
+    """
+    page.goto(url)
+    _settle(page)
+    box = page.get_by_label(label, exact=True).first
+    times = []
+    for i in range(INTERACTIONS + 1):  # the first edit warms up
+        value = totals[i % 2]
+        if box.input_value() == str(value):
+            value = totals[(i + 1) % 2]
+        assert box.input_value() != str(value)
+        page.evaluate(_ARM)
+        box.fill(str(value))
+        box.press("Enter")
+        elapsed = float(page.evaluate("window.__elapsed"))
+        if i:
+            times.append(elapsed)
+        page.wait_for_timeout(150)
+    return statistics.median(times)
+
+
+def main(cases: list[tuple[str, str, str]]) -> None:
+    """``cases``: (row name, explorer query, bare-page query)."""
+    print(f"Machine: {platform.machine()}, Python {platform.python_version()}, Chromium")
+    print(f"{INTERACTIONS} edits of '{LABEL}' per cell; median ms from Enter to painted.")
+    print()
+    print("| view | T | bare page | explorer | ratio |")
+    print("|---|---|---|---|---|")
+    with (
+        StreamlitServer() as app,
+        StreamlitServer(ROOT / "benchmarks" / "bare_page.py") as bare,
+        sync_playwright() as playwright,
+    ):
+        browser = launch_browser(playwright)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        for name, explorer_query, bare_query in cases:
+            for totals in ((1_000, 1_001), (10**9, 10**9 - 1)):
+                ours = median_ms(page, f"{app.url}?{explorer_query}", totals, EXPLORER_LABEL)
+                base = median_ms(page, f"{bare.url}?{bare_query}", totals)
+                print(
+                    f"| {name} | {totals[0]:,} | {base:.0f} ms | {ours:.0f} ms | "
+                    f"{ours / base:.2f}x |"
+                )
+        browser.close()
+
+
+def _cases() -> list[tuple[str, str, str]]:
+    spec = json.loads((ROOT / "benchmarks" / "browser_views.json").read_text())
+    return [(v["name"], urlencode(v["explorer"], doseq=True), urlencode(v["bare"])) for v in spec]
+
+
+if __name__ == "__main__":
+    # Optional view names limit the run: `bench_browser.py "default view"`.
+    main([c for c in _cases() if not sys.argv[1:] or c[0] in sys.argv[1:]])

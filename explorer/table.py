@@ -1,0 +1,135 @@
+"""The comparison table under the charts: one row per visible curve, and its CSV.
+
+The numbers come from ``explorer.compare.stats``: exact up to 2^17 steps, beyond
+that an area from monotone blocks with a guaranteed error bound, shown beside it.
+The table shows six significant digits; the CSV keeps every digit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import streamlit as st
+
+import dynweights
+from explorer import compare
+from explorer import curves as cv
+from explorer.compare import Stats
+from explorer.figures import Drawn
+from explorer.inputs import Value, fmt
+
+CURSOR_KEY = "step_cursor"
+AREA_NOTE = "area (Σ over steps = mean × steps)"  # noqa: RUF001
+
+
+def cursor_step(shared: Mapping[str, Value]) -> int:
+    """The chosen step: the link's, or half the shared total steps when none was chosen."""
+    value = shared[CURSOR_KEY]
+    return int(shared["total_steps"]) // 2 if value == "" else int(value)
+
+
+def short(value: float) -> str:
+    """Six significant digits, small rates in e-notation: ``3e-4``, ``0.523599``."""
+    return fmt(float(f"{value:.6g}"))
+
+
+def _area(s: Stats) -> str:
+    if s.area_error == 0:
+        return short(s.area)
+    if s.area_error is None:
+        return f"≈ {short(s.area)} (sampled; too many restarts for a bound)"
+    return f"{short(s.area)} ± {short(s.area_error)} (sampled)"
+
+
+def _step(step: int | None) -> str:
+    return "never" if step is None else f"{step:,}"
+
+
+def rows(curves: Sequence[Drawn], at_step: int) -> list[dict[str, str]]:
+    """The table as text: one dict per curve, keyed by column header."""
+    out = []
+    for curve in curves:
+        s = compare.stats(curve.bound, at_step)
+        out.append(
+            {
+                "curve": curve.label,
+                "peak": short(s.peak),
+                "final": short(s.final),
+                "mean": short(s.mean),
+                AREA_NOTE: _area(s),
+                "first step < 50% of peak": _step(s.below[0.5]),
+                "first step < 10% of peak": _step(s.below[0.1]),
+                f"value at step {at_step:,}": short(s.value_at_step),
+            }
+        )
+    return out
+
+
+def csv_text(curves: Sequence[Drawn], at_step: int) -> str:
+    """The table with every digit (``repr``), one line per curve."""
+    header = (
+        "curve,total_steps,peak,final,mean,area,area_error,"
+        "first_step_below_50pct,first_step_below_10pct,at_step,value_at_step"
+    )
+    lines = [header]
+    for curve in curves:
+        s = compare.stats(curve.bound, at_step)
+        label = curve.label
+        if any(c in label for c in ',"\n'):
+            label = '"' + label.replace('"', '""') + '"'
+        fields = [
+            label,
+            str(curve.bound.total_steps),
+            repr(s.peak),
+            repr(s.final),
+            repr(s.mean),
+            repr(s.area),
+            "" if s.area_error is None else repr(s.area_error),
+            "" if s.below[0.5] is None else str(s.below[0.5]),
+            "" if s.below[0.1] is None else str(s.below[0.1]),
+            str(s.at_step),
+            repr(s.value_at_step),
+        ]
+        lines.append(",".join(fields))
+    return "\n".join(lines) + "\n"
+
+
+def cursor_input(v: cv.View) -> int:
+    """The step cursor: one step for every curve, drawn as a dotted line on both charts."""
+    key = "w." + CURSOR_KEY
+    if key not in st.session_state:
+        value = v.shared[CURSOR_KEY]
+        st.session_state[key] = None if value == "" else int(value)
+    chosen = st.number_input(
+        "Step cursor",
+        0,
+        int(cv.param_named("total_steps").max or dynweights.MAX_TOTAL_STEPS),
+        step=1,
+        key=key,
+        placeholder="half of total steps",
+        help="The table's last column is each curve's value at this step; "
+        "empty means half the shared total steps.",
+    )
+    v.shared[CURSOR_KEY] = "" if chosen is None else int(chosen)
+    return cursor_step(v.shared)
+
+
+def show(curves: Sequence[Drawn], at_step: int) -> None:
+    """The comparison table and its CSV download."""
+    if not curves:
+        st.caption("Show a curve to compare it.")
+        return
+    st.table(rows(curves, at_step))
+    st.caption(
+        "Area is the sum over the training steps 0 to T-1 (so mean = area / T): exact up "
+        f"to {compare.EXACT_UP_TO:,} steps; beyond, summed over monotone blocks between "
+        "breakpoints, with the guaranteed error bound after ±."
+    )
+    st.download_button(
+        "Download table (CSV)",
+        data=lambda: csv_text(curves, at_step),
+        file_name=f"dynweights-comparison-at-step-{at_step}.csv",
+        mime="text/csv",
+        on_click="ignore",
+        help="Every value in full precision.",
+    )
