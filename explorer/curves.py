@@ -17,7 +17,8 @@ import dynweights
 from dynweights import SCHEDULES, Bound, Param
 from dynweights._bound import to_phases
 from dynweights._phases import MAX_PHASES
-from explorer.inputs import Value, is_length, to_fraction, to_steps
+from explorer import setup
+from explorer.inputs import Value, count, is_length, number, to_fraction, to_steps
 
 CUSTOM = "phases"
 CUSTOM_LABEL = "Custom phases"
@@ -75,6 +76,7 @@ class Curve:
     visible: bool = True
     colour: int = 0
     rows: list[dict[str, Any]] = field(default_factory=list)  # custom phases, lengths in units
+    title: str = ""  # a label of its own ("HF cosine"), else its family's
 
     @property
     def family(self) -> str:
@@ -126,6 +128,7 @@ def default_shared() -> dict[str, Value]:
         "log_weights": False,
         "log_lrs": False,
         "image_format": IMAGE_FORMATS[0],
+        **setup.DEFAULTS,
     }
 
 
@@ -133,7 +136,7 @@ def default_length(param: Param, units: str) -> Value:
     """A length's default: the registry's steps, or the same share of the default run."""
     if units == "steps":
         return param.default  # type: ignore[no-any-return]
-    return to_fraction(int(param.default), int(default_global("total_steps")))
+    return to_fraction(int(param.default), count(default_global("total_steps")))
 
 
 def new_curve(name: str, shared: Mapping[str, Value], **own: Value) -> Curve:
@@ -156,7 +159,7 @@ def new_curve(name: str, shared: Mapping[str, Value], **own: Value) -> Curve:
 
 def total_steps(curve: Curve, shared: Mapping[str, Value]) -> int:
     key = "total_steps"
-    return int(curve.own[key] if key in curve.unlinked else shared[key])
+    return count(curve.own[key] if key in curve.unlinked else shared[key])
 
 
 def bound_params(curve: Curve, shared: Mapping[str, Value]) -> dict[str, Value]:
@@ -168,7 +171,7 @@ def bound_params(curve: Curve, shared: Mapping[str, Value]) -> dict[str, Value]:
         if param.name in SHARED and param.name not in curve.unlinked:
             value = shared[param.name]
         elif is_length(param) and shared["units"] == "fraction":
-            value = to_steps(float(value), total, int(param.min or 0))
+            value = to_steps(number(value), total, int(param.min or 0))
         out[param.name] = value
     return out
 
@@ -289,9 +292,9 @@ def convert_units(view: View, units: str) -> None:
             if is_length(param):
                 value = curve.own[param.name]
                 curve.own[param.name] = (
-                    to_steps(float(value), total, int(param.min or 0))
+                    to_steps(number(value), total, int(param.min or 0))
                     if units == "steps"
-                    else to_fraction(int(value), total)
+                    else to_fraction(count(value), total)
                 )
     view.shared["units"] = units
 
@@ -302,7 +305,7 @@ def preset_curves(name: str, view: View) -> list[Curve]:
     for key in SHARED:
         if key in preset.params:
             view.shared[key] = preset.params[key]
-    total = int(view.shared["total_steps"])
+    total = count(view.shared["total_steps"])
     curves = []
     for family in preset.curves:
         own: dict[str, Value] = {}
@@ -316,6 +319,31 @@ def preset_curves(name: str, view: View) -> list[Curve]:
     return curves
 
 
+def curve_of(bound: Bound, view: View) -> Curve:
+    """A curve drawing ``bound`` exactly: its family and values, or its phases.
+
+    In fractions, lengths become fractions of the curve's total; where rounding
+    would move a length by a step, the view turns to steps (``convert_units``) so
+    the curve stays exact.
+    """
+    if bound.name == CUSTOM:
+        items = [dict(p) for p in bound.params["phases"]]
+        curve = custom_curve(items, view.shared)
+    else:
+        total = int(bound.params["total_steps"])
+        own: dict[str, Value] = {}
+        for param in SCHEDULES[bound.name].params:
+            value = bound.params[param.name]
+            if is_length(param) and view.units == "fraction":
+                value = to_fraction(int(value), total)
+            own[param.name] = value
+        curve = new_curve(bound.name, view.shared, **own)
+    if bind(curve, view.shared).to_dict() != bound.to_dict():
+        convert_units(view, "steps")
+        return curve_of(bound, view)
+    return curve
+
+
 def default_view(units: str = UNITS[0]) -> View:
     view = View({**default_shared(), "units": units}, [])
     for name in DEFAULT_CURVES:
@@ -327,8 +355,10 @@ def labels(curves: Sequence[Curve], shared: Mapping[str, Value]) -> dict[int, st
     """A readable, distinct label per curve: its family, and what sets it apart."""
     out: dict[int, str] = {}
     for curve in curves:
-        base = CUSTOM_LABEL if curve.name == CUSTOM else SCHEDULES[curve.name].label
-        twins = [c for c in curves if c.name == curve.name]
+        base = curve.title or (
+            CUSTOM_LABEL if curve.name == CUSTOM else SCHEDULES[curve.name].label
+        )
+        twins = [c for c in curves if (c.name, c.title) == (curve.name, curve.title)]
         if len(twins) == 1:
             out[curve.id] = base
             continue
@@ -354,6 +384,6 @@ def _effective(curve: Curve, shared: Mapping[str, Value]) -> dict[str, Value]:
 
 
 def _short(value: Value) -> str:
-    from explorer.inputs import fmt
+    from explorer.inputs import value_text
 
-    return fmt(value) if isinstance(value, int | float) else str(value)
+    return value_text(value)
