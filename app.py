@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from explorer import curves as cv
-from explorer import downloads, figures, links, widgets
+from explorer import downloads, figures, links, setup, setup_panel, widgets
 from explorer.figures import CHARTS
 
 st.set_page_config(page_title="dynweights explorer", page_icon="📈", layout="wide")
@@ -35,6 +35,7 @@ chart_area = st.container()
 st.subheader("Curves")
 widgets.shared_controls(view)
 widgets.add_controls(view)
+axis = setup_panel.unit_selector(view, setup_panel.panel(view))
 labels = cv.labels(view.curves, view.shared)
 shown: list[tuple[cv.Curve, figures.Drawn]] = []
 columns = st.columns(3)
@@ -61,7 +62,7 @@ with chart_area:
         empty = f"No {title.lower()} shown: add a curve or a published schedule below."
         fig = figures.chart(title, drawn, log_y=bool(view.shared[f"log_{family}s"]), empty=empty)
         column.plotly_chart(
-            fig,
+            setup.apply_axis(fig, axis),
             config=figures.plotly_config(
                 title.lower().replace(" ", "-"),
                 str(view.shared["image_format"]),
@@ -76,7 +77,7 @@ with st.expander("Use it in your code"):
     widgets.code_export(plotted, first_lr)
 
 st.subheader("Download and share")
-widgets.downloads_row(plotted)
+widgets.downloads_row(plotted, axis)
 
 # The URL is the document: rewritten whenever the view changed.
 pairs = links.encode(view)

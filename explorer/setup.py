@@ -178,10 +178,16 @@ def from_config(config: Mapping[str, Any], shared: Mapping[str, Value]) -> tuple
     """The schedule a pasted Trainer config gives with the setup's examples and devices.
 
     Raises:
-      ValueError: naming the config's field that is not valid.
+      ValueError: naming the config's field that is not valid, or a run longer
+        than the explorer draws.
     """
     examples, devices = count(shared["num_examples"]), count(shared["devices"])
     bound = dynweights.from_hf_trainer(config, num_examples=examples, world_size=devices)
+    if bound.total_steps > MAX_TOTAL_STEPS:
+        raise ValueError(
+            f"the config runs {bound.total_steps:,} optimizer steps; the explorer draws at "
+            f"most {MAX_TOTAL_STEPS:,} (max_steps, num_train_epochs)"
+        )
     return bound, budget_of(config, examples, devices)
 
 

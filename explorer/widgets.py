@@ -35,6 +35,7 @@ from explorer.inputs import (
     quote,
     value_text,
 )
+from explorer.setup import Axis
 
 ss = st.session_state
 RATE_OPTIONS = log_options(*RATE_RANGE)
@@ -510,7 +511,7 @@ def code_export(plotted: list[Drawn], first: int) -> None:
 
 
 @st.fragment
-def downloads_row(plotted: list[Drawn]) -> None:
+def downloads_row(plotted: list[Drawn], axis: Axis | None = None) -> None:
     """CSV of every step up to 100,000; beyond, the plotted steps or an even grid; JSON."""
     total = downloads.span(plotted)
     col_csv, col_grid, col_json = st.columns(3, vertical_alignment="bottom")
@@ -518,7 +519,7 @@ def downloads_row(plotted: list[Drawn]) -> None:
         steps = downloads.all_steps(total)
         col_csv.download_button(
             "Download CSV",
-            data=lambda: downloads.csv_text(plotted, steps),
+            data=lambda: downloads.csv_text(plotted, steps, axis),
             file_name=downloads.csv_filename(total, len(steps), "all"),
             mime="text/csv",
             on_click="ignore",
@@ -528,7 +529,7 @@ def downloads_row(plotted: list[Drawn]) -> None:
         plotted_steps = downloads.plotted_steps(plotted)
         col_csv.download_button(
             "Download CSV (plotted steps)",
-            data=lambda: downloads.csv_text(plotted, plotted_steps),
+            data=lambda: downloads.csv_text(plotted, plotted_steps, axis),
             file_name=downloads.csv_filename(total, len(plotted_steps), "plotted"),
             mime="text/csv",
             on_click="ignore",
@@ -546,7 +547,7 @@ def downloads_row(plotted: list[Drawn]) -> None:
         grid = downloads.grid_steps(total, rows)
         col_grid.download_button(
             "Download CSV (even grid)",
-            data=lambda: downloads.csv_text(plotted, grid),
+            data=lambda: downloads.csv_text(plotted, grid, axis),
             file_name=downloads.csv_filename(total, len(grid), "grid"),
             mime="text/csv",
             on_click="ignore",
