@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from explorer import curves as cv
-from explorer import downloads, figures, links, notices, table, widgets
+from explorer import downloads, figures, links, notices, setup, setup_panel, table, widgets
 from explorer.figures import CHARTS
 
 st.set_page_config(page_title="dynweights explorer", page_icon="📈", layout="wide")
@@ -37,6 +37,7 @@ table_area = st.container()
 st.subheader("Curves")
 widgets.shared_controls(view)
 widgets.add_controls(view)
+axis = setup_panel.unit_selector(view, setup_panel.panel(view))
 labels = cv.labels(view.curves, view.shared)
 shown: list[tuple[cv.Curve, figures.Drawn]] = []
 columns = st.columns(3)
@@ -66,7 +67,7 @@ with chart_area:
         log_y = bool(view.shared[f"log_{family}s"])
         fig = figures.chart(title, drawn, log_y=log_y, empty=empty, cursor=cursor)
         column.plotly_chart(
-            fig,
+            setup.apply_axis(fig, axis),
             config=figures.plotly_config(
                 title.lower().replace(" ", "-"),
                 str(view.shared["image_format"]),
@@ -84,7 +85,7 @@ with st.expander("Use it in your code"):
     widgets.code_export(plotted, first_lr)
 
 st.subheader("Download and share")
-widgets.downloads_row(plotted)
+widgets.downloads_row(plotted, axis)
 
 # The URL is the document: rewritten whenever the view changed.
 pairs = links.encode(view)

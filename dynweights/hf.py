@@ -286,7 +286,7 @@ def from_hf_trainer(config: Mapping[str, Any], *, num_examples: int, world_size:
             f"lr_scheduler_type={kind!r} depends on the training loss, not only on the "
             "step, so it has no curve to draw"
         )
-    if kind not in BUILDERS:
+    if not isinstance(kind, str) or kind not in BUILDERS:  # a list is unhashable
         fail("lr_scheduler_type", "one of " + ", ".join(repr(k) for k in BUILDERS), kind)
     lr = check_real("learning_rate", c["learning_rate"], 0.0)
     budget = budget_of(config, num_examples, world_size)

@@ -16,7 +16,8 @@ from typing import Any
 import dynweights
 from dynweights import SCHEDULES, Bound, Param
 from dynweights._phases import MAX_PHASES, to_phases
-from explorer.inputs import Value, is_length, to_fraction, to_steps
+from explorer import setup
+from explorer.inputs import Value, count, is_length, number, to_fraction, to_steps
 
 CUSTOM = "phases"
 CUSTOM_LABEL = "Custom phases"
@@ -78,6 +79,7 @@ class Curve:
     visible: bool = True
     colour: int = 0
     rows: list[dict[str, Any]] = field(default_factory=list)  # custom phases, lengths in units
+    title: str = ""  # a label of its own ("HF cosine"), else its family's
 
     @property
     def family(self) -> str:
@@ -130,6 +132,7 @@ def default_shared() -> dict[str, Value]:
         "log_lrs": False,
         "image_format": IMAGE_FORMATS[0],
         "step_cursor": "",  # no step chosen: the comparison table uses half of total steps
+        **setup.DEFAULTS,
     }
 
 
@@ -137,7 +140,7 @@ def default_length(param: Param, units: str) -> Value:
     """A length's default: the registry's steps, or the same share of the default run."""
     if units == "steps":
         return param.default  # type: ignore[no-any-return]
-    return to_fraction(int(param.default), int(default_global("total_steps")))
+    return to_fraction(int(param.default), count(default_global("total_steps")))
 
 
 def new_curve(name: str, shared: Mapping[str, Value], **own: Value) -> Curve:
@@ -160,7 +163,7 @@ def new_curve(name: str, shared: Mapping[str, Value], **own: Value) -> Curve:
 
 def total_steps(curve: Curve, shared: Mapping[str, Value]) -> int:
     key = "total_steps"
-    return int(curve.own[key] if key in curve.unlinked else shared[key])
+    return count(curve.own[key] if key in curve.unlinked else shared[key])
 
 
 def bound_params(curve: Curve, shared: Mapping[str, Value]) -> dict[str, Value]:
@@ -172,7 +175,7 @@ def bound_params(curve: Curve, shared: Mapping[str, Value]) -> dict[str, Value]:
         if param.name in SHARED and param.name not in curve.unlinked:
             value = shared[param.name]
         elif is_length(param) and shared["units"] == "fraction":
-            value = to_steps(float(value), total, int(param.min or 0))
+            value = to_steps(number(value), total, int(param.min or 0))
         out[param.name] = value
     return out
 
@@ -293,9 +296,9 @@ def convert_units(view: View, units: str) -> None:
             if is_length(param):
                 value = curve.own[param.name]
                 curve.own[param.name] = (
-                    to_steps(float(value), total, int(param.min or 0))
+                    to_steps(number(value), total, int(param.min or 0))
                     if units == "steps"
-                    else to_fraction(int(value), total)
+                    else to_fraction(count(value), total)
                 )
     view.shared["units"] = units
 
@@ -306,7 +309,7 @@ def preset_curves(name: str, view: View) -> list[Curve]:
     for key in SHARED:
         if key in preset.params:
             view.shared[key] = preset.params[key]
-    total = int(view.shared["total_steps"])
+    total = count(view.shared["total_steps"])
     curves = []
     for family in preset.curves:
         own: dict[str, Value] = {}
@@ -320,6 +323,31 @@ def preset_curves(name: str, view: View) -> list[Curve]:
     return curves
 
 
+def curve_of(bound: Bound, view: View) -> Curve:
+    """A curve drawing ``bound`` exactly: its family and values, or its phases.
+
+    In fractions, lengths become fractions of the curve's total; where rounding
+    would move a length by a step, the view turns to steps (``convert_units``) so
+    the curve stays exact.
+    """
+    if bound.name == CUSTOM:
+        items = [dict(p) for p in bound.params["phases"]]
+        curve = custom_curve(items, view.shared)
+    else:
+        total = int(bound.params["total_steps"])
+        own: dict[str, Value] = {}
+        for param in SCHEDULES[bound.name].params:
+            value = bound.params[param.name]
+            if is_length(param) and view.units == "fraction":
+                value = to_fraction(int(value), total)
+            own[param.name] = value
+        curve = new_curve(bound.name, view.shared, **own)
+    if bind(curve, view.shared).to_dict() != bound.to_dict():
+        convert_units(view, "steps")
+        return curve_of(bound, view)
+    return curve
+
+
 def default_view(units: str = UNITS[0]) -> View:
     view = View({**default_shared(), "units": units}, [])
     for name in DEFAULT_CURVES:
@@ -331,8 +359,10 @@ def labels(curves: Sequence[Curve], shared: Mapping[str, Value]) -> dict[int, st
     """A readable, distinct label per curve: its family, and what sets it apart."""
     out: dict[int, str] = {}
     for curve in curves:
-        base = CUSTOM_LABEL if curve.name == CUSTOM else SCHEDULES[curve.name].label
-        twins = [c for c in curves if c.name == curve.name]
+        base = curve.title or (
+            CUSTOM_LABEL if curve.name == CUSTOM else SCHEDULES[curve.name].label
+        )
+        twins = [c for c in curves if (c.name, c.title) == (curve.name, curve.title)]
         if len(twins) == 1:
             out[curve.id] = base
             continue
@@ -358,6 +388,6 @@ def _effective(curve: Curve, shared: Mapping[str, Value]) -> dict[str, Value]:
 
 
 def _short(value: Value) -> str:
-    from explorer.inputs import fmt
+    from explorer.inputs import value_text
 
-    return fmt(value) if isinstance(value, int | float) else str(value)
+    return value_text(value)

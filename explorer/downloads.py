@@ -9,6 +9,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from explorer.figures import Drawn
+from explorer.setup import Axis
 
 CSV_ALL_STEPS_MAX = 100_000
 GRID_DEFAULT = 10_001
@@ -42,10 +43,16 @@ def csv_filename(total: int, rows: int, kind: str) -> str:
     return f"dynweights-T{total}-{kind}-{rows}-of-{total + 1}-steps.csv"
 
 
-def csv_text(curves: Sequence[Drawn], steps: NDArray[np.int64]) -> str:
-    """``step,<curve label>,...``: one row per step, every value in repr precision."""
+def csv_text(curves: Sequence[Drawn], steps: NDArray[np.int64], axis: Axis | None = None) -> str:
+    """``step,<curve label>,...``: one row per step, every value in repr precision.
+
+    With an ``axis`` (epochs, examples, tokens), its column follows the step column.
+    """
     columns = [np.asarray(c.bound.values(steps), dtype=np.float64).tolist() for c in curves]
     header = ["step", *(_csv_field(c.label) for c in curves)]
+    if axis is not None:
+        columns.insert(0, axis.convert(steps).tolist())
+        header.insert(1, axis.unit)
     lines = [",".join(header)]
     # repr of a Python float is its shortest round-trip form.
     lines.extend(

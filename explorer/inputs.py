@@ -5,14 +5,17 @@ Pure functions: no Streamlit. The widgets and the link reader both use them.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Sequence
 from decimal import Decimal
 
 from dynweights import Param
+from dynweights._checks import MAX_LIST
 
-Value = int | float | str
+# A parameter's value: a number, a choice, a switch (bool is an int) or milestones.
+Value = int | float | str | tuple[int, ...]
 
 # Longest number worth reading: 17 significant digits and an exponent fit.
 MAX_NUMBER_CHARS = 32
@@ -63,6 +66,57 @@ def value_range(param: Param) -> tuple[float, float]:
     return float(param.min), float(param.max)
 
 
+def is_signed(param: Param) -> bool:
+    """A number that may be negative where valid (tanh_lb): a leading ``-`` is read."""
+    return any(v is not None and v < 0 for v in (param.min, param.low))
+
+
+def parse_steps(raw: str) -> tuple[int, ...]:
+    """Milestones as written in a link or a field: ``30,80``, strictly increasing steps >= 1.
+
+    An empty text is no milestones. Spaces, signs, decimals and repeats are refused.
+
+    Raises:
+      ValueError: saying what was wrong, in words fit for a visitor.
+    """
+    if not raw:
+        return ()
+    items = raw.split(",")
+    if len(items) > MAX_LIST or not all(
+        _INT_RE.fullmatch(i) and len(i) <= MAX_NUMBER_CHARS for i in items
+    ):
+        raise ValueError(
+            f"must be whole numbers >= 1 separated by commas, like 30,80 (at most {MAX_LIST})"
+        )
+    steps = tuple(int(i) for i in items)
+    if steps[0] < 1 or any(b <= a for a, b in itertools.pairwise(steps)):
+        raise ValueError("must be steps >= 1 in strictly increasing order, like 30,80")
+    return steps
+
+
+def number(value: Value) -> float:
+    """A numeric value (a length, a total, a rate) as a float; a choice or a list is a bug."""
+    if isinstance(value, str | tuple):
+        raise TypeError(f"expected a number, got {value!r}")
+    return float(value)
+
+
+def count(value: Value) -> int:
+    """A whole-number value (total steps, a length in steps) as an int."""
+    return int(number(value))
+
+
+def value_text(value: Value) -> str:
+    """A value as a link or a field writes it: ``3e-4``, ``true``, ``30,80``, ``cosine``."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, tuple):
+        return ",".join(str(v) for v in value)
+    if isinstance(value, int | float):
+        return fmt(value)
+    return value
+
+
 def parse_number(raw: str, *, integer: bool, signed: bool = False) -> int | float:
     """A plain decimal number (``3e-4``, ``0.0003``, ``3E-4``; integers without exponent).
 
@@ -90,8 +144,14 @@ def parse_value(param: Param, raw: str) -> Value:
         if raw not in param.choices:
             raise ValueError(f"must be one of {', '.join(param.choices)}")
         return raw
+    if param.type is bool:
+        if raw not in ("true", "false"):
+            raise ValueError("must be true or false")
+        return raw == "true"
+    if param.type is list:
+        return parse_steps(raw)
     low, high = value_range(param)
-    number = parse_number(raw, integer=param.type is int)
+    number = parse_number(raw, integer=param.type is int, signed=is_signed(param))
     if not low <= number <= high:
         raise ValueError(f"must be in [{fmt(low)}, {fmt(high)}]")
     return number

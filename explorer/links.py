@@ -17,13 +17,22 @@ import dynweights
 from dynweights import SCHEDULES
 from dynweights._phases import MAX_PHASES, SHAPES
 from explorer import curves as cv
-from explorer.inputs import Value, fmt, is_length, parse_fraction, parse_number, parse_value, quote
+from explorer import setup
+from explorer.inputs import (
+    Value,
+    is_length,
+    parse_fraction,
+    parse_number,
+    parse_value,
+    quote,
+    value_text,
+)
 
 CURVE_KEY = "curve"
 # A curve's value: 32 phases of five exact numbers fit; anything longer is not one.
 MAX_CURVE_CHARS = 32 * 5 * 26
 TOGGLES = ("log_weights", "log_lrs")
-GLOBAL_KEYS = (*cv.SHARED, "units", *TOGGLES, "image_format", "step_cursor")
+GLOBAL_KEYS = (*cv.SHARED, "units", *TOGGLES, "image_format", "step_cursor", *setup.KEYS)
 _OLD_LISTS = {"weights": "weight", "lrs": "lr"}
 _OLD_PARAMS = {p.name: p for s in SCHEDULES.values() for p in s.params}
 
@@ -43,6 +52,8 @@ def _check_global(key: str, raw: str) -> Value:
         if step > high:
             raise ValueError(f"is above {high:,}")
         return step
+    if key in setup.KEYS:
+        return setup.parse(key, raw)
     if key in TOGGLES:
         if raw not in ("true", "false"):
             raise ValueError("must be true or false")
@@ -57,11 +68,7 @@ def _default_text(key: str) -> str:
     value = cv.default_shared().get(key)
     if value is None and key in _OLD_PARAMS:
         value = _OLD_PARAMS[key].default
-    return (
-        fmt(value)
-        if isinstance(value, int | float) and not isinstance(value, bool)
-        else (str(value).lower() if isinstance(value, bool) else str(value))
-    )
+    return value_text(value) if value is not None else "None"
 
 
 def parse(query: Mapping[str, Sequence[str]]) -> Parsed:
@@ -97,6 +104,7 @@ def parse(query: Mapping[str, Sequence[str]]) -> Parsed:
         if key in GLOBAL_KEYS:
             shared[key] = value
         old_values[key] = value
+    notices.extend(setup.link_notices(shared))
     view = cv.View(shared, [])
     if old:
         _migrate(query, view, old_values, notices)
@@ -252,8 +260,7 @@ def encode(view: cv.View) -> list[tuple[str, str]]:
     for key in GLOBAL_KEYS:
         value = view.shared[key]
         if key != "units" and value != defaults[key]:
-            text = str(value).lower() if isinstance(value, bool) else _text(value)
-            pairs.append((key, text))
+            pairs.append((key, _text(value)))
     pairs.extend((CURVE_KEY, curve_text(c, view)) for c in view.curves)
     if not view.curves:
         pairs.append((CURVE_KEY, ""))
@@ -261,7 +268,7 @@ def encode(view: cv.View) -> list[tuple[str, str]]:
 
 
 def _text(value: Value | None) -> str:
-    return fmt(value) if isinstance(value, int | float) else str(value)
+    return str(value) if value is None else value_text(value)
 
 
 def curve_text(curve: cv.Curve, view: cv.View) -> str:

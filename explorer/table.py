@@ -8,6 +8,7 @@ The table shows six significant digits; the CSV keeps every digit.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import cast
 
 import streamlit as st
 
@@ -25,7 +26,8 @@ AREA_NOTE = "area (Σ over steps = mean × steps)"  # noqa: RUF001
 def cursor_step(shared: Mapping[str, Value]) -> int:
     """The chosen step: the link's, or half the shared total steps when none was chosen."""
     value = shared[CURSOR_KEY]
-    return int(shared["total_steps"]) // 2 if value == "" else int(value)
+    # links.parse and the widgets only ever store an int here, or "" for none.
+    return cast(int, shared["total_steps"]) // 2 if value == "" else cast(int, value)
 
 
 def short(value: float) -> str:
@@ -98,8 +100,7 @@ def cursor_input(v: cv.View) -> int:
     """The step cursor: one step for every curve, drawn as a dotted line on both charts."""
     key = "w." + CURSOR_KEY
     if key not in st.session_state:
-        value = v.shared[CURSOR_KEY]
-        st.session_state[key] = None if value == "" else int(value)
+        st.session_state[key] = None if v.shared[CURSOR_KEY] == "" else cursor_step(v.shared)
     chosen = st.number_input(
         "Step cursor",
         0,

@@ -22,15 +22,20 @@ from explorer.inputs import (
     RATE_RANGE,
     WEIGHT_RANGE,
     Value,
+    count,
     fmt,
     is_length,
     is_rate,
     is_weight,
     log_options,
     nearest,
+    number,
     parse_number,
+    parse_steps,
     quote,
+    value_text,
 )
+from explorer.setup import Axis
 
 ss = st.session_state
 RATE_OPTIONS = log_options(*RATE_RANGE)
@@ -113,6 +118,37 @@ def log_input(label: str, key: str, value: float, high: float, help_text: str) -
     return float(ss[key])
 
 
+# --- milestones: typed as 30,80, checked strictly --------------------------------------
+
+
+def _steps_typed(key: str) -> None:
+    text = ",".join(part.strip() for part in str(ss[key + ".t"]).split(","))
+    try:
+        ss[key] = parse_steps(text)
+    except ValueError as err:
+        ss[key + ".e"] = (
+            f"{quote(str(ss[key + '.t']))} {err}; keeping {quote(value_text(ss[key]))}."
+        )
+        return
+    ss.pop(key + ".e", None)
+
+
+def steps_input(label: str, key: str, value: tuple[int, ...], help_text: str) -> tuple[int, ...]:
+    """A text field of increasing steps (``30,80``); bad text says why and keeps the last."""
+    _seed(key, value)
+    _seed(key + ".t", value_text(value))
+    st.text_input(
+        label,
+        key=key + ".t",
+        on_change=_steps_typed,
+        args=(key,),
+        help=help_text + " Type steps separated by commas; Enter applies them.",
+    )
+    if ss.get(key + ".e"):
+        st.caption(f":red[{ss[key + '.e']}]")
+    return tuple(ss[key])
+
+
 # --- the shared settings --------------------------------------------------------------
 
 
@@ -140,7 +176,7 @@ def shared_controls(v: cv.View) -> None:
         v.shared["init_lr"] = log_input(
             "Peak LR (shared)",
             "w.init_lr",
-            float(v.shared["init_lr"]),
+            number(v.shared["init_lr"]),
             RATE_RANGE[1],
             cv.param_named("init_lr").description,
         )
@@ -148,7 +184,7 @@ def shared_controls(v: cv.View) -> None:
         v.shared["max_weight"] = log_input(
             "Max weight (shared)",
             "w.max_weight",
-            float(v.shared["max_weight"]),
+            number(v.shared["max_weight"]),
             WEIGHT_RANGE[1],
             cv.param_named("max_weight").description,
         )
@@ -183,7 +219,7 @@ def _added() -> None:
         v = view()
         if name == cv.CUSTOM:
             items = [dict(r) for r in cv.DEFAULT_ROWS]
-            items[0]["steps"] = int(v.shared["total_steps"])
+            items[0]["steps"] = count(v.shared["total_steps"])
             v.add(cv.custom_curve(items, v.shared))
         else:
             v.add(cv.new_curve(name, v.shared))
@@ -249,6 +285,7 @@ def _duplicate(curve_id: int) -> None:
         True,
         0,
         [dict(r) for r in source.rows],
+        source.title,
     )
     added = v.add(copy)
     if added is not None:
@@ -294,6 +331,11 @@ def _param_widget(curve: cv.Curve, param: Param, units: str, params: dict[str, V
     if param.type is str:
         _seed(key, value)
         return str(st.selectbox(label, param.choices, key=key, help=hint))
+    if param.type is bool:
+        _seed(key, bool(value))
+        return bool(st.toggle(label, key=key, help=hint))
+    if isinstance(value, tuple):
+        return steps_input(label, key, value, hint)
     if is_rate(param) or is_weight(param):
         high = RATE_RANGE[1] if is_rate(param) else WEIGHT_RANGE[1]
         return log_input(label, key, float(value), high, hint)
@@ -474,7 +516,15 @@ def code_export(plotted: list[Drawn], first: int) -> None:
         format_func=lambda i: plotted[i].label,
         key="export_curve",
     )
-    target = right.radio("Target", dynweights.TARGETS, horizontal=True, key="export_target")
+    # The peer library's own call for a learning rate; plain Python for a loss weight.
+    peer = "python" if plotted[chosen].bound.family == "weight" else "pytorch"
+    target = right.radio(
+        "Target",
+        dynweights.TARGETS,
+        index=dynweights.TARGETS.index(peer),
+        horizontal=True,
+        key="export_target",
+    )
     try:
         st.code(plotted[chosen].bound.to_code(target), language="python")
     except ValueError as err:
@@ -482,7 +532,7 @@ def code_export(plotted: list[Drawn], first: int) -> None:
 
 
 @st.fragment
-def downloads_row(plotted: list[Drawn]) -> None:
+def downloads_row(plotted: list[Drawn], axis: Axis | None = None) -> None:
     """CSV of every step up to 100,000; beyond, the plotted steps or an even grid; JSON."""
     total = downloads.span(plotted)
     col_csv, col_grid, col_json = st.columns(3, vertical_alignment="bottom")
@@ -490,7 +540,7 @@ def downloads_row(plotted: list[Drawn]) -> None:
         steps = downloads.all_steps(total)
         col_csv.download_button(
             "Download CSV",
-            data=lambda: downloads.csv_text(plotted, steps),
+            data=lambda: downloads.csv_text(plotted, steps, axis),
             file_name=downloads.csv_filename(total, len(steps), "all"),
             mime="text/csv",
             on_click="ignore",
@@ -500,7 +550,7 @@ def downloads_row(plotted: list[Drawn]) -> None:
         plotted_steps = downloads.plotted_steps(plotted)
         col_csv.download_button(
             "Download CSV (plotted steps)",
-            data=lambda: downloads.csv_text(plotted, plotted_steps),
+            data=lambda: downloads.csv_text(plotted, plotted_steps, axis),
             file_name=downloads.csv_filename(total, len(plotted_steps), "plotted"),
             mime="text/csv",
             on_click="ignore",
@@ -518,7 +568,7 @@ def downloads_row(plotted: list[Drawn]) -> None:
         grid = downloads.grid_steps(total, rows)
         col_grid.download_button(
             "Download CSV (even grid)",
-            data=lambda: downloads.csv_text(plotted, grid),
+            data=lambda: downloads.csv_text(plotted, grid, axis),
             file_name=downloads.csv_filename(total, len(grid), "grid"),
             mime="text/csv",
             on_click="ignore",

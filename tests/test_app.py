@@ -313,7 +313,7 @@ def test_a_curve_shows_only_its_own_parameters() -> None:
     at = open_app({"units": "fraction", "curve": "one_cycle"})
     curve_id = view(at).curves[0].id
     prefix = f"w.{curve_id}."
-    widgets = [*at.number_input, *at.slider, *at.select_slider, *at.selectbox]
+    widgets = [*at.number_input, *at.slider, *at.select_slider, *at.selectbox, *at.toggle]
     keys = {str(w.key).removeprefix(prefix).removesuffix(".s") for w in widgets}
     own = {k for k in keys if not k.startswith("w.")} - {"visible", "own"}
     shown = {p.name for p in dynweights.SCHEDULES["one_cycle"].params} - set(cv.SHARED)

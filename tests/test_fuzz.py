@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 
 import dynweights
 from dynweights import SCHEDULES
-from explorer import links
+from explorer import curves, links, setup
+from explorer.hf_paste import parse_config
 from explorer.inputs import value_range
 
 FUZZ = settings(max_examples=300, deadline=None)
@@ -185,3 +186,53 @@ def test_parse_link_never_raises_nor_leaks_backticks(query: dict[str, list[str]]
         assert "`" not in outside
         assert "\n" not in notice
         assert len(notice) < 400
+
+
+HF_KEYS = [
+    "learning_rate",
+    "lr_scheduler_type",
+    "lr_scheduler_kwargs",
+    "warmup_steps",
+    "warmup_ratio",
+    "num_train_epochs",
+    "max_steps",
+    "per_device_train_batch_size",
+    "gradient_accumulation_steps",
+    "dataloader_drop_last",
+    "output_dir",
+]
+hf_values = st.one_of(
+    numbers,
+    st.booleans(),
+    st.none(),
+    st.text(max_size=20),
+    st.sampled_from(["cosine", "linear", "cosine_wobble", "greedy", '{"min_lr": 1e-5}', "-1"]),
+    st.lists(st.integers(), max_size=3),
+    st.dictionaries(st.sampled_from(["min_lr", "num_cycles", "power", "x"]), numbers, max_size=2),
+)
+pasted = st.one_of(
+    st.text(max_size=200),
+    st.dictionaries(st.sampled_from(HF_KEYS), hf_values, max_size=6).map(
+        lambda d: "TrainingArguments(" + ", ".join(f"{k}={v!r}" for k, v in d.items()) + ")"
+    ),
+    st.dictionaries(st.sampled_from(HF_KEYS), hf_values, max_size=6).map(
+        lambda d: "\n".join(f"{k}: {v!r}" for k, v in d.items())
+    ),
+)
+
+
+@FUZZ
+@given(text=pasted)
+def test_pasted_config_gives_its_exact_budget_or_a_named_error(text: str) -> None:
+    """Malformed JSON or YAML, negative epochs, a batch of 0, warmup_steps=1.5, unknown
+    types: whatever is pasted, the page gets a schedule or a ValueError to show."""
+    try:
+        config = parse_config(text)
+        bound, run = setup.from_config(config, curves.default_shared())
+    except ValueError as err:
+        message = str(err)
+    else:
+        assert bound.total_steps == run.total_steps <= dynweights.MAX_TOTAL_STEPS
+        assert np.all(np.isfinite(bound.values(dynweights.plot_steps(bound, 1000))))
+        return
+    assert message

@@ -182,6 +182,17 @@ CASES = [
     Case("toggle-empty", "log_lrs=", ignored=("log_lrs",)),
     Case("format-gif", "image_format=gif", ignored=("image_format",)),
     Case("format-upper", "image_format=SVG", ignored=("image_format",)),
+    # The training setup (issue 12): each field strict, a default kept.
+    Case("epochs-negative", "epochs=-1", ignored=("epochs",)),
+    Case("epochs-zero", "epochs=0", ignored=("epochs",)),
+    Case("epochs-nan", "epochs=nan", ignored=("epochs",)),
+    Case("batch-zero", "batch_size=0", ignored=("batch_size",)),
+    Case("examples-fraction", "num_examples=1.5", ignored=("num_examples",)),
+    Case("max-steps-fraction", "max_steps=1.5", ignored=("max_steps",)),
+    Case("devices-huge", {"devices": HUGE}, ignored=("devices",)),
+    Case("drop-last-one", "drop_last=1", ignored=("drop_last",)),
+    Case("unit-hours", "x_unit=hours", ignored=("x_unit",)),
+    Case("unit-script", {"x_unit": "<script>alert(1)</script>"}, ignored=("x_unit",)),
     # Everything at once: only the good values survive.
     Case(
         "mixed",
