@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from app_helpers import figures, link, open_app, texts, traces, view
+from app_helpers import figures, link, link_notices, open_app, texts, traces, view
 
 import dynweights
 from dynweights import SCHEDULES
@@ -49,8 +49,9 @@ def test_every_family_added_through_the_page_draws_its_own_defaults(name: str) -
 def test_every_family_from_a_link_draws_exactly_in_fractions(name: str) -> None:
     at = open_app({"units": "fraction", "total_steps": "1000", "curve": name})
     assert not at.exception
-    assert texts(at, "warning") == []
-    bound = cv.bind(view(at).curves[0], view(at).shared)
+    assert link_notices(at) == []
+    curve = view(at).curves[0]
+    bound = cv.bind(curve, view(at).shared)
     steps, values = drawn(at, name)
     np.testing.assert_array_equal(values, bound.values(steps))
     assert bound.total_steps == 1000
@@ -74,7 +75,7 @@ def test_list_bool_and_negative_params_round_trip_through_the_link(text: str) ->
     name = text.partition(":")[0]
     at = open_app({"units": "steps", "curve": text})
     assert not at.exception
-    assert texts(at, "warning") == []
+    assert link_notices(at) == []
     (curve,) = view(at).curves
     for key, value in SPECIAL[text].items():
         assert curve.own[key] == value

@@ -12,7 +12,17 @@ from typing import Any
 
 import numpy as np
 import pytest
-from app_helpers import download, figures, link, open_app, record_downloads, texts, unpack, view
+from app_helpers import (
+    download,
+    figures,
+    link,
+    link_notices,
+    open_app,
+    record_downloads,
+    texts,
+    unpack,
+    view,
+)
 from streamlit.testing.v1 import AppTest
 
 import dynweights
@@ -104,7 +114,7 @@ def test_worked_example_sets_the_shared_total_steps() -> None:
     assert shared["epochs"] == "3"
     assert shared["total_steps"] == "21"
     again = open_app(shared)
-    assert texts(again, "warning") == []
+    assert link_notices(again) == []
     assert link(again) == shared
     assert {k: view(again).shared[k] for k in WORKED} == WORKED
     assert any(EXPLAIN in t for t in texts(again, "markdown"))
@@ -142,7 +152,7 @@ def test_x_unit_shows_epochs_with_the_step_in_hover_and_csv(monkeypatch: Any) ->
     np.testing.assert_array_equal(unpack(trace["x"]), steps * (4 * 2 * 128))
     again = open_app(link(at))
     assert view(again).shared["x_unit"] == "tokens"
-    assert texts(again, "warning") == []
+    assert link_notices(again) == []
 
 
 @pytest.mark.parametrize("form", list(PASTES))
@@ -166,7 +176,7 @@ def test_paste_adds_the_exact_trainer_schedule(form: str) -> None:
     assert "`output_dir`" in note
     # The link carries the curve and the setup; the label is the family's there.
     again = open_app(link(at))
-    assert texts(again, "warning") == []
+    assert link_notices(again) == []
     assert view(again).curves[1].own == view(at).curves[1].own
     reopened = cv.bind(view(again).curves[1], view(again).shared)
     assert reopened.to_dict() == expected.to_dict()

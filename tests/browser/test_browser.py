@@ -89,12 +89,12 @@ def test_llama2_against_wsd_in_few_interactions(page: Page, server: StreamlitSer
     page.goto(server.url)
     wait_for_traces(page, TRACES)
     interactions = 0
-    page.locator("[data-testid=stSelectbox]", has_text="Add a published schedule").click()
+    page.get_by_role("combobox", name="Add a published schedule").click()
     interactions += 1
     page.get_by_role("option", name="GPT-3 / Llama 2: warmup, cosine to 10%").click()
     interactions += 1
     wait_for_traces(page, TRACES + 1)
-    page.locator("[data-testid=stSelectbox]", has_text="Add a curve").click()
+    page.get_by_role("combobox", name="Add a curve").click()
     interactions += 1
     page.get_by_role("option", name="Warmup-stable-decay", exact=False).first.click()
     interactions += 1
