@@ -162,14 +162,15 @@ def test_twelve_visitors_a_hundred_sessions_and_a_restart(
     server.restart()
     restarted = time.monotonic()
     refused = f"net::ERR_CONNECTION_REFUSED ({{'url': '{server.url}_stcore/"
-    for page, log in zip(pages, logs, strict=True):
+    # One page after another: twelve pages of seven curve cards each, reloaded at
+    # once, kept Chromium busy for over two minutes on this 2-core machine.
+    for page, log, link, (url, widgets, plots) in zip(pages, logs, LINKS, before, strict=True):
         page.reload(wait_until="commit")
         # While the server was down, the page's client probed /_stcore/health
         # and /_stcore/host-config to reconnect, and Chromium logged each refused
         # connection: the expected trace of the kill, and only of the old
         # document, whose messages all arrive before the reload commits.
         log.errors[:] = [e for e in log.errors if refused not in e]
-    for page, link, (url, widgets, plots) in zip(pages, LINKS, before, strict=True):
         wait_for_traces(page, OLD_TRACES, timeout_ms=4 * RENDER_TIMEOUT_MS)
         assert page.url == url
         assert widget_values(page) == widgets, link
