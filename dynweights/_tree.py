@@ -349,6 +349,23 @@ def _shaped(shape: str, start: float, end: float, steps: float, power: float) ->
     tp = r"\frac{{u}}{" + tn + "}"
     if shape == "constant":
         return Leaf(s, ts, steps, f"optax.constant_schedule({s})")
+    # From 0, f(p) in [0, 1] times the end stays within [0, end] and is exactly
+    # end at p = 1, with no clamp: fewer passes over the array, the same bits.
+    from_zero = (start == 0.0 and rising) or (start == 0.0 and shape == "power")
+    if from_zero and shape in ("linear", "1-sqrt", "1-square", "power"):
+        powered = {
+            "linear": p,
+            "1-sqrt": f"{{sqrt}}{p}",
+            "1-square": f"({p} * {p})",
+        }.get(shape, f"{p} ** {num(power)}")
+        a = {"linear": 1.0, "1-sqrt": 0.5, "1-square": 2.0}.get(shape, power)
+        tpow = tp if shape == "linear" else r"\left(" + tp + r"\right)^{" + tex_num(a) + "}"
+        native = f"optax.linear_schedule({s}, {e}, {n})" if shape == "linear" else None
+        return Leaf(f"{e} * {powered}", te + r" \cdot " + tpow, steps, native)
+    if from_zero and shape == "cosine":
+        cos = f"{{cos}}({{pi}} * {{u}} / {n})"
+        tex = te + r" \cdot \frac{1 - \cos\frac{\pi {u}}{" + tn + "}}{2}"
+        return Leaf(f"{e} * ((1 - {cos}) / 2)", tex, steps)
     if shape == "linear":
         body = f"{s} + {num(end - start)} * {p}"
         bound = "{minimum}" if rising else "{maximum}"
