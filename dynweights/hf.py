@@ -301,7 +301,8 @@ def from_hf_trainer(config: Mapping[str, Any], *, num_examples: int, world_size:
 def _warmup(c: Mapping[str, Any], total: int) -> int:
     steps = c["warmup_steps"]
     ratio = c.get("warmup_ratio")
-    if isinstance(steps, bool) or not isinstance(steps, int | float) or not math.isfinite(steps):
+    finite = isinstance(steps, int) or (isinstance(steps, float) and math.isfinite(steps))
+    if isinstance(steps, bool) or not finite:
         fail("warmup_steps", "an int count, or a float below 1 meaning a ratio", steps)
     if steps < 0:
         fail("warmup_steps", "an int count, or a float below 1 meaning a ratio", steps)
