@@ -81,8 +81,10 @@ plotted = [d for _, d in shown]
 with table_area:
     table.show(plotted, cursor)
 first_lr = next((i for i, (c, _) in enumerate(shown) if c.chart == "lr"), 0)
-with st.expander("Use it in your code"):
-    widgets.code_export(plotted, first_lr)
+code_area = widgets.folded("Use it in your code", "open.code")
+if code_area.open:
+    with code_area:
+        widgets.code_export(plotted, first_lr)
 
 st.subheader("Download and share")
 widgets.downloads_row(plotted, axis)

@@ -8,7 +8,7 @@ custom") only has to forget the widgets for them to show the new values.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
@@ -37,6 +37,9 @@ from explorer.inputs import (
 )
 from explorer.setup import Axis
 
+if TYPE_CHECKING:
+    from streamlit.elements.lib.mutable_expander_container import ExpanderContainer
+
 ss = st.session_state
 RATE_OPTIONS = log_options(*RATE_RANGE)
 WEIGHT_OPTIONS = log_options(*WEIGHT_RANGE)
@@ -54,6 +57,16 @@ def forget_widgets() -> None:
     """Drops every widget's state so each reseeds from the view on this run."""
     for key in [k for k in ss if str(k).startswith("w.")]:
         del ss[key]
+
+
+def folded(label: str, key: str) -> ExpanderContainer:
+    """An expander whose content the caller writes only while it is open.
+
+    Streamlit sends a closed expander's content too, and the browser renders it:
+    six curves' LaTeX on every rerun. Keys start with ``open.``, not ``w.``, so
+    ``forget_widgets`` leaves what the user opened open.
+    """
+    return st.expander(label, key=key, on_change="rerun")
 
 
 def _seed(key: str, value: Any) -> None:
@@ -473,11 +486,13 @@ def curve_card(
             for caution in notes:
                 if caution.key not in FOLDED_CAUTIONS:
                     st.warning(caution.text, icon="⚠️")
-            with st.expander("Formula"):
-                st.latex(bound.formula)
-                for caution in notes:
-                    if caution.key in FOLDED_CAUTIONS:
-                        st.caption(caution.text)
+            formula = folded("Formula", f"open.{curve.id}.formula")
+            if formula.open:
+                with formula:
+                    st.latex(bound.formula)
+                    for caution in notes:
+                        if caution.key in FOLDED_CAUTIONS:
+                            st.caption(caution.text)
 
 
 # Facts about a peer library rather than about these settings: true of every curve of

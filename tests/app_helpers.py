@@ -35,6 +35,13 @@ def open_app(query: Query | None = None) -> AppTest:
     return at.run()
 
 
+def unfold(at: AppTest, *keys: str) -> AppTest:
+    """Opens the folded sections ``keys`` (``open.code``, ``open.<id>.formula``) as a click does."""
+    for key in keys:
+        at.session_state[key] = True
+    return at.run()
+
+
 def unpack(data: Any) -> NDArray[Any]:
     """A Plotly array from JSON: packed ``{"dtype", "bdata"}`` or a plain list."""
     if isinstance(data, dict):

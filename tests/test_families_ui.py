@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from app_helpers import figures, link, link_notices, open_app, texts, traces, view
+from app_helpers import figures, link, link_notices, open_app, texts, traces, unfold, view
 
 import dynweights
 from dynweights import SCHEDULES
@@ -168,7 +168,7 @@ def test_switches_are_toggles_that_change_the_curve() -> None:
 
 
 def test_code_export_offers_every_target_and_defaults_to_pytorch_for_lr() -> None:
-    at = open_app({"units": "steps", "curve": ["cosine", "multistep_decay"]})
+    at = unfold(open_app({"units": "steps", "curve": ["cosine", "multistep_decay"]}), "open.code")
     radio = at.radio(key="export_target")
     assert list(radio.options) == list(dynweights.TARGETS)
     assert set(dynweights.TARGETS) == {"python", "pytorch", "transformers", "optax", "keras"}

@@ -17,11 +17,13 @@ from app_helpers import (
     link_notices,
     open_app,
     record_downloads,
+    unfold,
     view,
 )
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Block
 
+import dynweights
 from explorer import curves as cv
 from explorer import figures as fg
 
@@ -161,6 +163,7 @@ def test_default_view_shows_no_caution(total: int) -> None:
 def test_pytorch_rise_after_total_is_folded_under_the_formula() -> None:
     at = open_app({"units": "fraction", "curve": "cosine_annealing"})
     assert cautions(at) == []
+    unfold(at, f"open.{view(at).curves[0].id}.formula")
     (formula,) = [e for e in at.expander if e.label == "Formula"]
     assert any("rises again after total_steps" in str(c.value) for c in formula.caption)
 
@@ -236,3 +239,16 @@ def test_link_notice_can_be_dismissed() -> None:
     assert "`log_lrs`" in left
     at.run()
     assert link_notices(at) == [left]
+
+
+def test_a_formula_is_sent_only_while_open_and_stays_open() -> None:
+    at = open_app({"units": "fraction", "curve": ["cosine", "linear"]})
+    assert not at.latex  # closed: Streamlit would send (and the browser draw) it anyway
+    second = view(at).curves[1]
+    unfold(at, f"open.{second.id}.formula")
+    formula = f"$$\n{dynweights.schedule('linear').formula}\n$$"
+    (latex,) = at.latex
+    assert latex.value == formula
+    # Adding a curve reseeds every widget; what the user opened stays open.
+    at.selectbox(key="w.add").set_value("cosine").run()
+    assert [e.value for e in at.latex] == [formula]
