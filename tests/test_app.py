@@ -293,7 +293,8 @@ def test_csv_beyond_100k_offers_plotted_and_grid(monkeypatch: Any) -> None:
 
 def test_code_export_defaults_to_the_first_lr_curve() -> None:
     at = open_app()
-    assert not at.code  # folded: nothing sent until opened
+    # Folded, the only code block is the share link: the export is not sent until opened.
+    assert [c.language for c in at.code] == ["plaintext"]
     (code,) = unfold(at, "open.code").code[:1]
     assert "Cosine with linear warmup" in code.value
     assert list(at.radio[-1].options) == list(dynweights.TARGETS)
