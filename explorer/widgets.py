@@ -43,6 +43,8 @@ if TYPE_CHECKING:
 ss = st.session_state
 RATE_OPTIONS = log_options(*RATE_RANGE)
 WEIGHT_OPTIONS = log_options(*WEIGHT_RANGE)
+# Made once: Streamlit formats every option of every log slider on every rerun.
+OPTION_LABELS = {option: fmt(option) for option in (*RATE_OPTIONS, *WEIGHT_OPTIONS)}
 # A float slider past this many positions cannot be set by hand: exact input instead.
 SLIDER_POSITIONS = 1000
 SHARED_LABELS = {"total_steps": "Total steps", "init_lr": "Peak LR", "max_weight": "Max weight"}
@@ -113,7 +115,7 @@ def log_input(label: str, key: str, value: float, high: float, help_text: str) -
         label,
         options,
         key=key + ".s",
-        format_func=fmt,
+        format_func=OPTION_LABELS.__getitem__,
         on_change=_slid,
         args=(key,),
         help=help_text,
