@@ -72,7 +72,7 @@ with chart_area:
                 title.lower().replace(" ", "-"),
                 str(view.shared["image_format"]),
                 downloads.span(drawn),
-                len(drawn),
+                drawn,
             ),
             key=f"chart_{family}",
         )

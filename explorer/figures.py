@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -20,12 +21,13 @@ CHARTS = {"weight": "Dynamic weights", "lr": "Learning-rate schedules"}
 _HOVER = "%{y:.6~g}"
 PLOT_PX = 360
 CAPTION_PX = 13  # a caption line at font size 10
+CAPTION_CHARS = 60  # what a caption line at font size 10 fits in a 390 px wide phone's chart
 LEGEND_PX = 20  # a legend entry
 
 
-def bottom_px(curves: int) -> int:
-    """Room under the plot: the axis, a caption line and a legend entry per curve."""
-    return 48 + (CAPTION_PX + LEGEND_PX) * curves + 8
+def bottom_px(curves: Sequence[Drawn]) -> int:
+    """Room under the plot: the axis, the caption's lines and a legend entry per curve."""
+    return 48 + CAPTION_PX * len(caption_lines(curves)) + LEGEND_PX * len(curves) + 8
 
 
 # Modebar buttons a schedule chart has no use for; fewer buttons keep it off the title
@@ -60,13 +62,25 @@ def key_params(bound: Bound) -> str:
     )
 
 
+def caption_lines(curves: Sequence[Drawn]) -> list[str]:
+    """Each curve's label and key parameters, wrapped between parameters to fit a phone."""
+    lines = []
+    for c in curves:
+        params = key_params(c.bound)
+        text = f"{c.label}: T={c.bound.total_steps:,}" + (f", {params}" if params else "")
+        lines += textwrap.wrap(
+            text,
+            CAPTION_CHARS,
+            subsequent_indent="\u00a0" * 4,  # a no-break space: Plotly keeps it
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+    return lines
+
+
 def caption(curves: Sequence[Drawn]) -> str:
-    """One line per curve, so a pasted image says what it shows."""
-    return "<br>".join(
-        f"{c.label}: T={c.bound.total_steps:,}"
-        + (f", {key_params(c.bound)}" if key_params(c.bound) else "")
-        for c in curves
-    )
+    """A pasted image says what it shows: a line (or more) per curve."""
+    return "<br>".join(caption_lines(curves))
 
 
 def chart(
@@ -95,7 +109,7 @@ def chart(
         )
         for curve in curves
     ]
-    bottom = bottom_px(len(curves))
+    bottom = bottom_px(curves)
     xaxis: dict[str, Any] = {"title": "step", "tickformat": "~s", "hoverformat": ",d"}
     yaxis: dict[str, Any] = {}
     annotations: list[dict[str, Any]] = []
@@ -191,7 +205,7 @@ def nice_ticks(low: float, high: float, count: int = 6) -> list[float]:
 
 
 def plotly_config(
-    image_name: str, image_format: str, total_steps: int, curves: int = 1
+    image_name: str, image_format: str, total_steps: int, curves: Sequence[Drawn] = ()
 ) -> dict[str, Any]:
     """The modebar's image download: a meaningful file name, PNG or SVG, client-side.
 

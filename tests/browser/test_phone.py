@@ -57,6 +57,8 @@ def test_phone_layout(phone: Page, server: StreamlitServer) -> None:
     for i in range(2):
         legend = _box(phone, ".js-plotly-plot .legend", i)
         assert legend["y"] + legend["height"] <= charts[i]["y"] + charts[i]["height"] + 1
+        caption = _box(phone, f".js-plotly-plot >> nth={i} >> .annotation-text-g")
+        assert caption["x"] + caption["width"] <= charts[i]["x"] + charts[i]["width"], caption
     formulas = phone.locator("details:has(summary:has-text('Formula'))")
     assert formulas.count() == 4
     for i in range(4):
