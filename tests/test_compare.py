@@ -19,6 +19,15 @@ def test_linear_ramp_by_hand():
     assert row.below == {0.5: None, 0.1: None}  # it never falls after its peak
 
 
+def test_moving_the_cursor_reuses_the_sums_and_reads_the_new_step():
+    ramp = dynweights.schedule("linear", total_steps=100, max_weight=2.0)
+    first, second = stats(ramp, 25), stats(ramp, 80)
+    assert (first.at_step, first.value_at_step) == (25, 0.5)
+    assert (second.at_step, second.value_at_step) == (80, 1.6)  # 2 * 80 / 100
+    assert second.below is first.below  # the cached sums, not a second pass
+    assert (second.area, second.peak) == (99.0, 2.0)
+
+
 def test_cosine_annealing_closed_form():
     # sum_{k<T} (p/2)(1 + cos(pi k / T)) = (p/2)(T + 1), since sum_{k<T} cos(pi k/T) = 1.
     row = stats(dynweights.schedule("cosine_annealing", total_steps=100, init_lr=0.1), 50)
