@@ -241,8 +241,14 @@ def warmup(p: Checked, then: Node, shape: str = "linear") -> Node:
 def multiples(total: int, size: int, limit: int) -> NDArray[np.int64]:
     """The multiples of ``size`` in ``(0, total]``, evenly thinned to ``limit``."""
     count = total // size
-    picks = np.arange(1, count + 1) if count <= limit else np.linspace(1, count, limit)
-    return np.unique(np.rint(picks).astype(np.int64)) * size
+    if count <= limit:
+        return np.arange(1, count + 1, dtype=np.int64) * size
+    picks = np.rint(np.linspace(1, count, limit)).astype(np.int64)
+    # Already sorted: drop repeats by comparing neighbours (np.unique would hash them).
+    keep = np.empty(picks.size, dtype=bool)
+    keep[:1] = True
+    np.not_equal(picks[1:], picks[:-1], out=keep[1:])
+    return picks[keep] * size
 
 
 @dataclass(frozen=True)
