@@ -33,11 +33,21 @@ LABEL = "Total steps"
 # The explorer's input says it is shared by every curve.
 EXPLORER_LABEL = "Total steps (shared)"
 
-# Resolves with the ms from the Enter key to two frames after the rerun ended.
+# Resolves with the ms from the Enter key to two frames after the rerun ended, and its
+# phases: Enter -> request sent -> "running" -> "notRunning" -> painted.
 _ARM = """
 () => {
+  window.__sent = null;
+  if (!window.__sendWatched) {  // the first websocket message after Enter is the rerun request
+    window.__sendWatched = true;
+    const send = WebSocket.prototype.send;
+    WebSocket.prototype.send = function (data) {
+      if (window.__sent === null) window.__sent = performance.now();
+      return send.call(this, data);
+    };
+  }
   window.__elapsed = new Promise((resolve, reject) => {
-    let start = null, ran = false;
+    let start = null, ran = false, running = null;
     setTimeout(() => reject(new Error('no rerun within 60 s')), 60000);
     document.addEventListener('keydown', (e) => {
       if (e.key === 'Enter' && start === null) start = performance.now();
@@ -48,11 +58,18 @@ _ARM = """
     const observer = new MutationObserver((records) => {
       const app = document.querySelector('[data-test-script-state]');
       const state = app && app.getAttribute('data-test-script-state');
-      if (state === 'running' || records.some((r) => r.oldValue === 'running')) ran = true;
+      if (state === 'running' || records.some((r) => r.oldValue === 'running')) {
+        ran = true;
+        if (running === null) running = performance.now();
+      }
       if (ran && state === 'notRunning') {
         observer.disconnect();
-        requestAnimationFrame(() => requestAnimationFrame(
-          () => resolve(performance.now() - start)));
+        const done = performance.now();
+        requestAnimationFrame(() => requestAnimationFrame(() => {
+          const painted = performance.now();
+          resolve([painted - start, window.__sent - start, running - window.__sent,
+                   done - running, painted - done]);
+        }));
       }
     });
     observer.observe(document.body, {
@@ -71,8 +88,8 @@ def _settle(page: Page) -> None:
 
 def edit_times(
     page: Page, url: str, totals: tuple[int, int], edits: int, label: str = LABEL
-) -> list[float]:
-    """ms per edit, alternating between two totals of the same magnitude.
+) -> list[list[float]]:
+    """ms per edit (total, then its four phases), alternating between two totals.
 
     Each edit changes the value (an unchanged value would not rerun the script);
     the page is loaded fresh and one more edit warms it up first.
@@ -89,25 +106,35 @@ def edit_times(
         page.evaluate(_ARM)
         box.fill(str(value))
         box.press("Enter")
-        elapsed = float(page.evaluate("window.__elapsed"))
+        elapsed = [float(x) for x in page.evaluate("window.__elapsed")]
         if i:
             times.append(elapsed)
         page.wait_for_timeout(150)
     return times
 
 
-def median_pair(page: Page, pages: tuple[str, str], totals: tuple[int, int]) -> tuple[float, float]:
-    """Medians of (explorer, bare page), measured in alternating rounds.
+def median_pair(
+    page: Page, pages: tuple[str, str], totals: tuple[int, int]
+) -> tuple[list[float], list[float]]:
+    """Medians of (explorer, bare page): the total, then each phase.
 
     The machine is shared: alternating ROUNDS times keeps a slow minute from
     landing on one side of the ratio only.
     """
-    ours: list[float] = []
-    base: list[float] = []
+    ours: list[list[float]] = []
+    base: list[list[float]] = []
     for _ in range(ROUNDS):
         ours += edit_times(page, pages[0], totals, INTERACTIONS // ROUNDS, EXPLORER_LABEL)
         base += edit_times(page, pages[1], totals, INTERACTIONS // ROUNDS)
-    return statistics.median(ours), statistics.median(base)
+    return _medians(ours), _medians(base)
+
+
+def _medians(rows: list[list[float]]) -> list[float]:
+    return [statistics.median(column) for column in zip(*rows, strict=True)]
+
+
+def _phases(ms: list[float]) -> str:
+    return " / ".join(f"{x:.0f}" for x in ms[1:])
 
 
 def main(cases: list[tuple[str, str, str]]) -> None:
@@ -117,9 +144,10 @@ def main(cases: list[tuple[str, str, str]]) -> None:
         f"{INTERACTIONS} edits of '{LABEL}' per cell, in {ROUNDS} alternating rounds; "
         "median ms from Enter to painted."
     )
+    print("Phases: Enter -> request sent -> running -> notRunning -> painted, ms.")
     print()
-    print("| view | T | bare page | explorer | ratio |")
-    print("|---|---|---|---|---|")
+    print("| view | T | bare page | explorer | ratio | phases, bare | phases, explorer |")
+    print("|---|---|---|---|---|---|---|")
     with (
         StreamlitServer() as app,
         StreamlitServer(ROOT / "benchmarks" / "bare_page.py") as bare,
@@ -133,8 +161,8 @@ def main(cases: list[tuple[str, str, str]]) -> None:
                     page, (f"{app.url}?{explorer_query}", f"{bare.url}?{bare_query}"), totals
                 )
                 print(
-                    f"| {name} | {totals[0]:,} | {base:.0f} ms | {ours:.0f} ms | "
-                    f"{ours / base:.2f}x |"
+                    f"| {name} | {totals[0]:,} | {base[0]:.0f} ms | {ours[0]:.0f} ms | "
+                    f"{ours[0] / base[0]:.2f}x | {_phases(base)} | {_phases(ours)} |"
                 )
         browser.close()
 
