@@ -126,6 +126,17 @@ KERAS = Lang(
 LANGS = {lang.name: lang for lang in (PY, NP, JNP, KERAS)}
 
 
+def sorted_unique(steps: NDArray[np.int64]) -> NDArray[np.int64]:
+    """``steps`` (already sorted) without repeats: neighbours compared, nothing hashed.
+
+    On sorted input this is several times faster than ``np.unique``, which hashes.
+    """
+    keep = np.empty(steps.size, dtype=bool)
+    keep[:1] = True
+    np.not_equal(steps[1:], steps[:-1], out=keep[1:])
+    return steps[keep]
+
+
 class Node:
     """A piece of a schedule over local steps ``0 <= u <= length``."""
 

@@ -46,7 +46,7 @@ from dynweights._spec import (
     Values,
 )
 from dynweights._tree import Leaf, Node, join, num, shaped, tex_num
-from dynweights.lr import multiples, warmup
+from dynweights.lr import multiples, thinned, warmup
 
 # gamma means the same everywhere, a decay factor; torch's defaults differ.
 MULTISTEP_GAMMA = dataclasses.replace(GAMMA, default=0.1)
@@ -512,9 +512,7 @@ def _cosine_with_hard_restarts(p: Checked) -> Node:
     starts = p["warmup_steps"]
 
     def restarts(limit: int) -> NDArray[np.int64]:
-        count = math.ceil(cycles) - 1
-        picks = np.arange(1, count + 1) if count <= limit else np.linspace(1, count, limit)
-        ks = np.unique(np.rint(picks).astype(np.int64))
+        ks = thinned(math.ceil(cycles) - 1, limit)
         local: NDArray[np.int64] = np.ceil(ks * length / cycles).astype(np.int64)
         kept: NDArray[np.int64] = local[local + starts < total]
         return kept

@@ -35,7 +35,18 @@ from dynweights._spec import (
     Schedule,
     Values,
 )
-from dynweights._tree import NP, Array, Lang, Leaf, Node, join, num, shaped, tex_num
+from dynweights._tree import (
+    NP,
+    Array,
+    Lang,
+    Leaf,
+    Node,
+    join,
+    num,
+    shaped,
+    sorted_unique,
+    tex_num,
+)
 
 
 def cosine_with_linear_warmup(
@@ -238,17 +249,16 @@ def warmup(p: Checked, then: Node, shape: str = "linear") -> Node:
     return join([rise, then], [steps])
 
 
+def thinned(count: int, limit: int) -> NDArray[np.int64]:
+    """``1..count``, or ``limit`` of them evenly spread when there are more."""
+    if count <= limit:
+        return np.arange(1, count + 1, dtype=np.int64)
+    return sorted_unique(np.rint(np.linspace(1, count, limit)).astype(np.int64))
+
+
 def multiples(total: int, size: int, limit: int) -> NDArray[np.int64]:
     """The multiples of ``size`` in ``(0, total]``, evenly thinned to ``limit``."""
-    count = total // size
-    if count <= limit:
-        return np.arange(1, count + 1, dtype=np.int64) * size
-    picks = np.rint(np.linspace(1, count, limit)).astype(np.int64)
-    # Already sorted: drop repeats by comparing neighbours (np.unique would hash them).
-    keep = np.empty(picks.size, dtype=bool)
-    keep[:1] = True
-    np.not_equal(picks[1:], picks[:-1], out=keep[1:])
-    return picks[keep] * size
+    return thinned(total // size, limit) * size
 
 
 @dataclass(frozen=True)

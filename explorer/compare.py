@@ -22,6 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from dynweights import Bound
+from dynweights._tree import sorted_unique
 
 EXACT_UP_TO = 2**17
 BLOCKS = 2**15
@@ -52,11 +53,7 @@ class Stats:
 def _merge(a: NDArray[np.int64], b: NDArray[np.int64]) -> NDArray[np.int64]:
     """Sorted unique steps of two sorted arrays: a stable sort merges the two runs in
     linear time, several times faster than ``np.union1d``'s hashing on 32k steps."""
-    both = np.sort(np.concatenate([a, b]), kind="stable")
-    keep = np.empty(both.size, dtype=bool)
-    keep[:1] = True
-    np.not_equal(both[1:], both[:-1], out=keep[1:])
-    return both[keep]
+    return sorted_unique(np.sort(np.concatenate([a, b]), kind="stable"))
 
 
 def _first_below(
