@@ -8,32 +8,21 @@ and they must agree.
 
 from __future__ import annotations
 
-import importlib
 import json
 import math
-import os
 import warnings
-from types import ModuleType
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from peers import peer
 from strategies import params_for
 
 import dynweights
 from dynweights import SCHEDULES, Bound, from_json, phases, schedule, to_code
 
 SHAPES = ("linear", "cosine", "1-sqrt", "1-square", "power", "exponential", "constant")
-
-
-def _peer(name: str) -> ModuleType:
-    try:
-        return importlib.import_module(name)
-    except ImportError:
-        if os.environ.get("CI"):
-            pytest.fail(f"{name} must be installed in CI (requirements-peers.txt)")
-        pytest.skip(f"{name} is not installed")
 
 
 # --- the reference: the formulas of the phases contract, one step at a time ---
@@ -113,8 +102,8 @@ def test_phases_agree_in_every_form(items):
 @settings(max_examples=10, deadline=None)
 @given(items=phase_lists())
 def test_phases_exported_to_pytorch_and_optax(items):
-    torch = _peer("torch")
-    _peer("optax")
+    torch = peer("torch")
+    peer("optax")
     s = phases(items)
     steps = np.arange(s.total_steps + 3)
     want = np.array([reference(items, float(k)) for k in steps])

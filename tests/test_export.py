@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import importlib
 import os
 import warnings
-from types import ModuleType
 
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from peers import peer
 
 from dynweights import SCHEDULES, evaluate, schedule, to_code
 
@@ -61,16 +60,6 @@ def _steps(name, params):
     return np.arange(int(total) + 6)  # past T too: the snippets must hold
 
 
-def _peer(name: str) -> ModuleType:
-    """The peer library, which `make test` installs; only a bare checkout may lack it."""
-    try:
-        return importlib.import_module(name)
-    except ImportError:
-        if os.environ.get("CI"):
-            pytest.fail(f"{name} must be installed in CI (requirements-peers.txt)")
-        pytest.skip(f"{name} is not installed")
-
-
 @pytest.mark.parametrize(("name", "params"), CASES, ids=_ids(CASES))
 def test_python_snippet_reproduces_the_curve(name, params):
     namespace: dict[str, object] = {}
@@ -84,7 +73,7 @@ def test_python_snippet_reproduces_the_curve(name, params):
 
 def _run_torch(code: str, total: int) -> np.ndarray:
     """The lr of steps 0..T that a PyTorch or transformers snippet sets."""
-    torch = _peer("torch")
+    torch = peer("torch")
     # The optimizer's own lr must not matter.
     optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=123.0)
     namespace: dict[str, object] = {"optimizer": optimizer}
@@ -101,7 +90,7 @@ def _run_torch(code: str, total: int) -> np.ndarray:
 
 
 def _run_optax(code: str, total: int) -> np.ndarray:
-    _peer("optax")
+    peer("optax")
     namespace: dict[str, object] = {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)  # jax's own, on import
@@ -111,7 +100,7 @@ def _run_optax(code: str, total: int) -> np.ndarray:
 
 def _run_keras(code: str, total: int) -> np.ndarray:
     os.environ["KERAS_BACKEND"] = "jax"  # before keras is first imported
-    _peer("keras")
+    peer("keras")
     namespace: dict[str, object] = {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
