@@ -79,6 +79,25 @@ def widget_values(page: Page) -> list[tuple[str, str]]:
     return [(label, value) for label, value in values]
 
 
+def settled_values(page: Page, timeout_s: float = 60.0) -> list[tuple[str, str]]:
+    """``widget_values`` once the page has stopped changing.
+
+    The charts can be complete before every input is: Streamlit loads some
+    widgets' code on first use, so a text field or a radio can appear a moment
+    after the traces (seen in CI: the "exact" fields and radios were missing).
+    """
+    page.wait_for_selector('[data-test-script-state="notRunning"]', timeout=timeout_s * 1000)
+    deadline = time.monotonic() + timeout_s
+    last = widget_values(page)
+    while True:
+        page.wait_for_timeout(300)
+        now = widget_values(page)
+        if now == last:
+            return now
+        assert time.monotonic() < deadline, f"inputs still changing after {timeout_s} s"
+        last = now
+
+
 def visit(server: StreamlitServer, query: str) -> None:
     """One visitor's session, as the browser's Streamlit client speaks it, without a browser.
 
@@ -138,7 +157,7 @@ def test_twelve_visitors_a_hundred_sessions_and_a_restart(
         wait_for_traces(page, OLD_TRACES, timeout_ms=4 * RENDER_TIMEOUT_MS)
         plots = read_plots(page)
         assert all(np.isfinite(t["y"]).all() for chart in plots for t in chart), link
-        before.append((page.url, widget_values(page), plots))
+        before.append((page.url, settled_values(page), plots))
     assert [log.errors for log in logs] == [[] for _ in LINKS]
     opened = time.monotonic()
     print(f"\n{len(LINKS)} pages rendered their views in {opened - started:.1f} s")
@@ -173,7 +192,7 @@ def test_twelve_visitors_a_hundred_sessions_and_a_restart(
         log.errors[:] = [e for e in log.errors if refused not in e]
         wait_for_traces(page, OLD_TRACES, timeout_ms=4 * RENDER_TIMEOUT_MS)
         assert page.url == url
-        assert widget_values(page) == widgets, link
+        assert settled_values(page) == widgets, link
         after = read_plots(page)
         assert after == plots, link
         assert all(np.isfinite(t["y"]).all() for chart in after for t in chart), link
