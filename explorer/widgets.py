@@ -38,6 +38,9 @@ from explorer.inputs import (
 from explorer.setup import Axis
 
 if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+    from streamlit.delta_generator import DeltaGenerator
     from streamlit.elements.lib.mutable_expander_container import ExpanderContainer
 
 ss = st.session_state
@@ -548,30 +551,50 @@ def code_export(plotted: list[Drawn], first: int) -> None:
         st.caption(f"No {target} export for this curve: {err}")
 
 
+def _csv_button(
+    column: DeltaGenerator,
+    label: str,
+    plotted: list[Drawn],
+    steps: NDArray[np.int64],
+    axis: Axis | None,
+    kind: str,
+    help_text: str | None = None,
+) -> None:
+    """A CSV of ``steps``, built only when clicked, named by its span, rows and kind."""
+    column.download_button(
+        label,
+        data=lambda: downloads.csv_text(plotted, steps, axis),
+        file_name=downloads.csv_filename(downloads.span(plotted), len(steps), kind),
+        mime="text/csv",
+        on_click="ignore",
+        help=help_text,
+    )
+
+
 @st.fragment
 def downloads_row(plotted: list[Drawn], axis: Axis | None = None) -> None:
     """CSV of every step up to 100,000; beyond, the plotted steps or an even grid; JSON."""
     total = downloads.span(plotted)
     col_csv, col_grid, col_json = st.columns(3, vertical_alignment="bottom")
     if total <= downloads.CSV_ALL_STEPS_MAX:
-        steps = downloads.all_steps(total)
-        col_csv.download_button(
+        _csv_button(
+            col_csv,
             "Download CSV",
-            data=lambda: downloads.csv_text(plotted, steps, axis),
-            file_name=downloads.csv_filename(total, len(steps), "all"),
-            mime="text/csv",
-            on_click="ignore",
-            help="Every step, one column per visible curve, every value in full precision.",
+            plotted,
+            downloads.all_steps(total),
+            axis,
+            "all",
+            "Every step, one column per visible curve, every value in full precision.",
         )
     else:
-        plotted_steps = downloads.plotted_steps(plotted)
-        col_csv.download_button(
+        _csv_button(
+            col_csv,
             "Download CSV (plotted steps)",
-            data=lambda: downloads.csv_text(plotted, plotted_steps, axis),
-            file_name=downloads.csv_filename(total, len(plotted_steps), "plotted"),
-            mime="text/csv",
-            on_click="ignore",
-            help="The plotted steps: every breakpoint and an even spread.",
+            plotted,
+            downloads.plotted_steps(plotted),
+            axis,
+            "plotted",
+            "The plotted steps: every breakpoint and an even spread.",
         )
         rows = int(
             col_grid.number_input(
@@ -583,13 +606,7 @@ def downloads_row(plotted: list[Drawn], axis: Axis | None = None) -> None:
             )
         )
         grid = downloads.grid_steps(total, rows)
-        col_grid.download_button(
-            "Download CSV (even grid)",
-            data=lambda: downloads.csv_text(plotted, grid, axis),
-            file_name=downloads.csv_filename(total, len(grid), "grid"),
-            mime="text/csv",
-            on_click="ignore",
-        )
+        _csv_button(col_grid, "Download CSV (even grid)", plotted, grid, axis, "grid")
     col_json.download_button(
         "Download JSON",
         data=lambda: downloads.schedules_json(plotted),
