@@ -24,49 +24,13 @@ from app_helpers import (
     view,
 )
 from streamlit.testing.v1 import AppTest
+from worked_example import CONFIG, EXPLAIN, PASTES, WORKED
 
 import dynweights
 from explorer import curves as cv
 from explorer import links
 
 LR = "Learning-rate schedules"
-EXPLAIN = "13 batches per epoch → 7 optimizer steps per epoch → 21 steps"
-WORKED = {"num_examples": 50, "batch_size": 4, "accumulation": 2, "epochs": 3.0}
-CONFIG = {
-    "learning_rate": 3e-4,
-    "lr_scheduler_type": "cosine_with_min_lr",
-    "lr_scheduler_kwargs": {"min_lr": 3e-5},
-    "warmup_steps": 0.1,
-    "num_train_epochs": 3,
-    "per_device_train_batch_size": 4,
-    "gradient_accumulation_steps": 2,
-    "output_dir": "out",
-}
-PASTES = {
-    "json": """{"learning_rate": 3e-4, "lr_scheduler_type": "cosine_with_min_lr",
- "lr_scheduler_kwargs": {"min_lr": 3e-5}, "warmup_steps": 0.1, "num_train_epochs": 3,
- "per_device_train_batch_size": 4, "gradient_accumulation_steps": 2, "output_dir": "out"}""",
-    "yaml": """learning_rate: 3.0e-4
-lr_scheduler_type: cosine_with_min_lr
-lr_scheduler_kwargs:
-  min_lr: 3.0e-5
-warmup_steps: 0.1
-num_train_epochs: 3
-per_device_train_batch_size: 4
-gradient_accumulation_steps: 2
-output_dir: out
-""",
-    "keywords": """TrainingArguments(
-    output_dir="out",
-    learning_rate=3e-4,
-    lr_scheduler_type="cosine_with_min_lr",
-    lr_scheduler_kwargs={"min_lr": 3e-5},
-    warmup_steps=0.1,
-    num_train_epochs=3,
-    per_device_train_batch_size=4,
-    gradient_accumulation_steps=2,
-)""",
-}
 
 
 def set_setup(at: AppTest, **values: Any) -> AppTest:

@@ -8,24 +8,13 @@ from urllib.parse import parse_qs, urlsplit
 import numpy as np
 import pytest
 from playwright.sync_api import Page, expect
+from worked_example import EXPLAIN, PASTES
 
 import dynweights
 
 from .harness import StreamlitServer, wait_for_traces
 
 pytestmark = pytest.mark.browser
-
-YAML = """learning_rate: 3.0e-4
-lr_scheduler_type: cosine_with_min_lr
-lr_scheduler_kwargs:
-  min_lr: 3.0e-5
-warmup_steps: 0.1
-num_train_epochs: 3
-per_device_train_batch_size: 4
-gradient_accumulation_steps: 2
-output_dir: out
-"""
-EXPLAIN = "13 batches per epoch → 7 optimizer steps per epoch → 21 steps"
 
 
 def lr_traces(page: Page) -> list[dict[str, Any]]:
@@ -48,7 +37,7 @@ def test_pasting_a_yaml_config_adds_the_trainer_schedule(
     wait_for_traces(page, 1)
     page.get_by_text("Paste a Hugging Face config").click()
     area = page.get_by_role("textbox", name="Trainer config (JSON, YAML or TrainingArguments(...))")
-    area.fill(YAML)
+    area.fill(PASTES["yaml"])
     page.get_by_role("button", name="Add its schedule").click()
     wait_for_traces(page, 2)
     expect(page.get_by_text(f"Added HF cosine_with_min_lr: {EXPLAIN}.")).to_be_visible()
