@@ -48,29 +48,20 @@ def panel(v: cv.View) -> Budget | None:
             _seed(key, field.kind(number(v.shared[field.name])))
             if field.kind is bool:
                 v.shared[field.name] = bool(col.toggle(field.label, key=key, help=field.help))
-            elif field.kind is int:
-                v.shared[field.name] = int(
-                    col.number_input(
-                        field.label,
-                        int(field.low),
-                        int(field.high),
-                        step=1,
-                        key=key,
-                        help=field.help,
-                    )
+                continue
+            whole = field.kind is int  # counts step by 1; epochs by halves, shown as typed
+            kind = int if whole else float
+            v.shared[field.name] = kind(
+                col.number_input(
+                    field.label,
+                    kind(field.low),
+                    kind(field.high),
+                    step=kind(1 if whole else 0.5),
+                    format=None if whole else "%g",
+                    key=key,
+                    help=field.help,
                 )
-            else:
-                v.shared[field.name] = float(
-                    col.number_input(
-                        field.label,
-                        float(field.low),
-                        float(field.high),
-                        step=0.5,
-                        format="%g",
-                        key=key,
-                        help=field.help,
-                    )
-                )
+            )
         try:
             run = setup.budget(v.shared)
         except ValueError as err:
