@@ -54,6 +54,7 @@ class Bound:
         "name",
         "natives",
         "params",
+        "source",
         "total_steps",
         "tree",
     )
@@ -66,6 +67,9 @@ class Bound:
     tree: Node
     ignored: tuple[str, ...]
     """Config keys that did not change the schedule (``from_hf_trainer``); else ()."""
+    source: str
+    """Where the schedule came from: ``""`` for ``schedule``/``phases``/``from_json``,
+    else the importer's name and input (``"hf: cosine"``), set by the importer."""
     natives: Callable[[Mapping[str, Any]], Natives] | None
     """The family's own schedulers in peer libraries (see ``Schedule.natives``)."""
     _scalar: Callable[[float], float] | None
@@ -80,6 +84,9 @@ class Bound:
         tree: Node,
         total_steps: int,
         natives: Callable[[Mapping[str, Any]], Natives] | None = None,
+        *,
+        source: str = "",
+        ignored: tuple[str, ...] = (),
     ) -> None:
         set_ = object.__setattr__
         set_(self, "name", name)
@@ -89,7 +96,8 @@ class Bound:
         set_(self, "total_steps", total_steps)
         set_(self, "tree", tree)
         set_(self, "_scalar", None)  # compiled on the first scalar call
-        set_(self, "ignored", ())
+        set_(self, "ignored", tuple(ignored))
+        set_(self, "source", source)
         set_(self, "natives", natives)
         set_(self, "_key", (name, _frozen(dict(params))))
 
@@ -165,6 +173,21 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_jsonable(v) for v in value]
     return value
+
+
+def imported(s: Bound, source: str, ignored: tuple[str, ...] = ()) -> Bound:
+    """``s`` as an importer returns it: the same schedule, labelled with its source."""
+    return Bound(
+        s.name,
+        s.label,
+        s.family,
+        s.params,
+        s.tree,
+        s.total_steps,
+        s.natives,
+        source=source,
+        ignored=ignored,
+    )
 
 
 def bind(spec: Schedule, params: Mapping[str, object]) -> Bound:

@@ -14,7 +14,7 @@ import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from dynweights._bound import Bound
+from dynweights._bound import Bound, imported
 from dynweights._checks import check_int, check_real, fail, show
 from dynweights._phases import phases
 from dynweights._registry import schedule
@@ -294,8 +294,7 @@ def from_hf_trainer(config: Mapping[str, Any], *, num_examples: int, world_size:
     warmup = _warmup(c, total)
     s = BUILDERS[kind](lr, total, warmup, _kwargs(c))
     ignored = tuple(sorted(k for k in config if k not in SCHEDULE_KEYS))
-    object.__setattr__(s, "ignored", ignored)
-    return s
+    return imported(s, f"hf: {kind}", ignored)
 
 
 def _warmup(c: Mapping[str, Any], total: int) -> int:
