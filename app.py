@@ -3,6 +3,10 @@
 Run with ``make run`` (or ``streamlit run app.py``). The page is a list of curves,
 each a schedule with its own parameters; the URL holds the whole view, so a link
 reproduces it (see ``explorer/links.py`` for its format).
+
+Each run goes one way: the view (already holding every edit, applied by the
+widgets' callbacks in ``explorer/actions.py``) → each curve bound once → charts,
+table, list, editor, downloads and the link, all drawn from those bound curves.
 """
 
 from __future__ import annotations
@@ -12,78 +16,88 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from dynweights import Bound
+from dynweights.budget import Budget
 from explorer import curves as cv
-from explorer import downloads, figures, links, notices, setup, setup_panel, table, widgets
+from explorer import figures, links, notices, setup, setup_panel, state, table, widgets
 from explorer.figures import CHARTS
 
 st.set_page_config(page_title="dynweights explorer", page_icon="📈", layout="wide")
 
 # A link is read once per session: strictly, old links migrated, the rest ignored with a notice.
-if "view" not in st.session_state:
+if state.VIEW not in state.ss:
     parsed = links.parse({key: st.query_params.get_all(key) for key in st.query_params})
-    st.session_state["view"] = parsed.view
-    st.session_state["notices"] = notices.track(parsed.notices, parsed.view)
-view: cv.View = st.session_state["view"]
+    state.commit(parsed.view)
+    state.ss[state.NOTICES] = notices.track(parsed.notices, parsed.view)
+view = state.view()
 
+# --- this run's curves, each bound once -------------------------------------------------
+results = cv.bind_all(view)
+labels = cv.labels(view.curves, view.shared)
+valid = {c.id: b for c, b in ((c, results[c.id]) for c in view.curves) if isinstance(b, Bound)}
+span = max((valid[c.id].total_steps for c in view.curves if c.visible and c.id in valid), default=0)
+shown = [
+    (c, figures.drawn(labels[c.id], c.colour_hex, valid[c.id], span))
+    for c in view.curves
+    if c.visible and c.id in valid
+]
+plotted = [d for _, d in shown]
+try:
+    run: Budget | None = setup.budget(view.shared)
+except ValueError:
+    run = None  # the setup panel says why
+axis = setup.Axis(str(view.shared[setup.UNIT_KEY]), run) if run else None
+if axis is not None and (axis.unit == "steps" or axis.unit not in setup.units_for(run)):
+    axis = None
+cursor = table.cursor_step(view.shared)
+
+# --- the page ------------------------------------------------------------------------------
 st.title("dynweights explorer")
-# Filled last, once this run's inputs are in the view: a changed value drops its notice.
-notice_area = st.container()
+st.caption(
+    "Draw, compare and share learning-rate schedules and loss-weight ramps, computed exactly "
+    "as PyTorch, Hugging Face, timm, Keras and optax compute them."
+)
+notices.show(view)
 
-# Charts come first on the page, but are drawn after the inputs below have been read.
-chart_area = st.container()
-st.subheader("Compare")
-table_area = st.container()
+families = [f for f in CHARTS if any(c.chart == f for c, _ in shown)] or list(CHARTS)
+for column, family in zip(st.columns(len(families)), families, strict=True):
+    title = CHARTS[family]
+    drawn = [d for c, d in shown if c.chart == family]
+    empty = f"No {title.lower()} shown: add a curve or a published schedule below."
+    fig = figures.chart(
+        title, drawn, log_y=bool(view.shared[f"log_{family}s"]), empty=empty, cursor=cursor
+    )
+    column.plotly_chart(
+        setup.apply_axis(fig, axis),
+        config=figures.plotly_config(
+            title.lower().replace(" ", "-"), str(view.shared["image_format"]), span, drawn
+        ),
+        key=f"chart_{family}",
+    )
 
 st.subheader("Curves")
-widgets.shared_controls(view)
 widgets.add_controls(view)
-axis = setup_panel.unit_selector(view, setup_panel.panel(view))
-labels = cv.labels(view.curves, view.shared)
-shown: list[tuple[cv.Curve, figures.Drawn]] = []
-columns = st.columns(3)
-for index, curve in enumerate(list(view.curves)):
-    bound, error = None, None
-    try:
-        bound = cv.bind(curve, view.shared)
-    except ValueError as err:
-        error = str(err)
-    with columns[index % len(columns)]:
-        widgets.curve_card(view, curve, labels[curve.id], bound, error)
-    # The card may have changed the curve's inputs: bind what it now shows.
-    try:
-        bound, error = cv.bind(curve, view.shared), None
-    except ValueError as err:
-        bound, error = None, str(err)
-    if curve.visible and bound is not None:
-        colour = cv.PALETTE[curve.colour % len(cv.PALETTE)][0]
-        shown.append((curve, figures.drawn(labels[curve.id], colour, bound)))
+widgets.shared_controls(view)
+opened = state.open_curve()
+for curve in view.curves:
+    widgets.curve_row(view, curve, labels[curve.id], results[curve.id])
+    if curve.id == opened:
+        widgets.curve_editor(view, curve, labels[curve.id], results[curve.id])
+if not view.curves:
+    st.info("No curves: add one above, or a published schedule to start from.")
 
-with table_area:
-    cursor = table.cursor_input(view)
-with chart_area:
-    for column, (family, title) in zip(st.columns(len(CHARTS)), CHARTS.items(), strict=True):
-        drawn = [d for c, d in shown if c.chart == family]
-        empty = f"No {title.lower()} shown: add a curve or a published schedule below."
-        log_y = bool(view.shared[f"log_{family}s"])
-        fig = figures.chart(title, drawn, log_y=log_y, empty=empty, cursor=cursor)
-        column.plotly_chart(
-            setup.apply_axis(fig, axis),
-            config=figures.plotly_config(
-                title.lower().replace(" ", "-"),
-                str(view.shared["image_format"]),
-                downloads.span(drawn),
-                drawn,
-            ),
-            key=f"chart_{family}",
-        )
+st.subheader("Compare")
+table.cursor_input(view)
+table.show(plotted, cursor)
 
-plotted = [d for _, d in shown]
-with table_area:
-    table.show(plotted, cursor)
-first_lr = next((i for i, (c, _) in enumerate(shown) if c.chart == "lr"), 0)
-code_area = widgets.folded("Use it in your code", "open.code")
+setup_panel.panel(view)
+setup_panel.unit_selector(view, run)
+widgets.display_controls(view)
+
+code_area = widgets.folded("Use it in your code", f"{state.FOLD}code")
 if code_area.open:
     with code_area:
+        first_lr = next((i for i, (c, _) in enumerate(shown) if c.chart == "lr"), 0)
         widgets.code_export(plotted, first_lr)
 
 st.subheader("Download and share")
@@ -99,5 +113,3 @@ if {k: st.query_params.get_all(k) for k in st.query_params} != wanted:
 st.caption("Share link: this URL reproduces the exact view.")
 # ":,|;=" stay readable: a query splits only at "&" and at a value's first "=".
 st.code(f"{st.context.url or ''}?{urlencode(pairs, safe=':,|;=')}", language=None)
-with notice_area:
-    notices.show(view)

@@ -15,6 +15,7 @@ from dynweights._bound import Bound
 from dynweights._checks import MAX_INT, check_int, fail, show
 from dynweights._tree import Join, Leaf, Node, join, num, shaped
 
+Piece = tuple[float, "Leaf", "float | None"]
 SHAPES = ("linear", "cosine", "1-sqrt", "1-square", "power", "exponential", "constant")
 MAX_PHASES = 32
 
@@ -136,24 +137,34 @@ def to_phases(s: Bound) -> list[dict[str, Any]] | None:
     True
     """
 
-    def flat(node: Node, offset: float) -> list[tuple[float, Node]] | None:
+    def flat(node: Node, offset: float, length: float | None) -> list[Piece] | None:
+        """``(start, leaf, steps)`` end to end; ``steps`` is ``None`` where a piece goes on."""
         if isinstance(node, Join) and not node.inclusive:
-            out: list[tuple[float, Node]] = []
-            for start, piece in zip([0.0, *node.boundaries], node.pieces, strict=True):
-                inner = flat(piece, offset + start)
+            out: list[Piece] = []
+            starts = [0.0, *node.boundaries]
+            ends: list[float | None] = [*node.boundaries]
+            ends.append(None if length is None else length)
+            for start, end, piece in zip(starts, ends, node.pieces, strict=True):
+                inner = flat(piece, offset + start, None if end is None else end - start)
                 if inner is None:
                     return None
                 out.extend(inner)
             return out
-        return [(offset, node)] if isinstance(node, Leaf) and node.phase else None
+        if isinstance(node, Leaf) and node.phase:
+            return [(offset, node, length)]
+        return None
 
-    pieces = flat(s.tree, 0.0)
+    pieces = flat(s.tree, 0.0, None)
     if not pieces:
         return None
     items: list[dict[str, Any]] = []
     at = 0.0
-    for start, leaf in pieces:
-        shape, first, last, steps, power = leaf.phase  # type: ignore[attr-defined]
+    for start, leaf, length in pieces:
+        shape, first, last, steps, power = leaf.phase or ("", 0.0, 0.0, 0.0, 1.0)
+        if shape == "constant":  # a constant lasts as long as its place in the chain
+            steps = (s.total_steps - start) if length is None else length
+        elif length is not None and length != steps:
+            return None
         if start != at or not float(steps).is_integer() or steps < 1:
             return None
         item: dict[str, Any] = {"shape": shape, "steps": int(steps), "start": first, "end": last}

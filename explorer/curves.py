@@ -1,8 +1,9 @@
 """The list of curves: each a family (or custom phases) with its own parameters.
 
-Pure data and functions, no Streamlit: the page keeps a ``View`` in its session
-and the link reader builds one. Values of lengths are kept in the view's units
-(steps, or fractions of total steps) and turned into steps only to bind.
+Pure data and functions, no Streamlit. A ``View`` is a frozen value: every change
+is a function that returns a new view (``add``, ``set_param``, ``convert_units``...),
+so nothing can change a curve it was not asked to change. Lengths are kept in the
+view's units (steps, or fractions of total steps) and turned into steps only to bind.
 """
 
 from __future__ import annotations
@@ -17,7 +18,21 @@ import dynweights
 from dynweights import SCHEDULES, Bound, Param
 from dynweights._phases import MAX_PHASES, to_phases
 from explorer import setup
-from explorer.inputs import Value, count, is_length, number, to_fraction, to_steps
+from explorer.inputs import (
+    Value,
+    accept,
+    count,
+    is_length,
+    number,
+    parse_fraction,
+    parse_number,
+    quote,
+    read,
+    read_phase_value,
+    to_fraction,
+    to_steps,
+    value_text,
+)
 
 CUSTOM = "phases"
 CUSTOM_LABEL = "Custom phases"
@@ -25,20 +40,20 @@ CUSTOM_LABEL = "Custom phases"
 # (and one peak) is the common case.
 SHARED = ("total_steps", "init_lr", "max_weight")
 UNITS = ("fraction", "steps")
+# What a link without ``units`` means: lengths in steps, as ``dynweights.schedule`` reads them.
+LINK_UNITS = "steps"
 IMAGE_FORMATS = ("png", "svg")
 MAX_CURVES = 8
-# Okabe & Ito's colour-blind-safe palette: (line colour, the Streamlit Markdown colour
-# nearest it for the swatch in the curve list). Sky blue has no named colour of its own
-# and black shows in the text colour; yellow, the faintest on white, comes last.
+# Okabe & Ito's colour-blind-safe palette; the swatch in the curve list is the same colour.
 PALETTE = (
-    ("#0072B2", "blue"),
-    ("#E69F00", "orange"),
-    ("#009E73", "green"),
-    ("#D55E00", "red"),
-    ("#CC79A7", "violet"),
-    ("#56B4E9", "blue"),
-    ("#000000", ""),
-    ("#F0E442", "yellow"),
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#D55E00",
+    "#CC79A7",
+    "#56B4E9",
+    "#000000",
+    "#F0E442",
 )
 # The curves of a fresh page: two ramps and two LR schedules, leaving room to add.
 DEFAULT_CURVES = ("linear", "cosine", "cosine_with_linear_warmup", "cosine_warm_restarts")
@@ -56,6 +71,8 @@ OLD_DEFAULT_CURVES = (
     "cosine_annealing",
     "cosine_warm_restarts",
 )
+ROW_KEYS = ("shape", "length", "start", "end", "power")
+Row = Mapping[str, Value | None]
 
 
 def param_named(name: str) -> Param:
@@ -67,19 +84,19 @@ def default_global(name: str) -> Value:
     return param_named(name).default  # type: ignore[no-any-return]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Curve:
     """One item of the list. ``own`` holds every parameter in the view's units;
     a shared one is used only while it is in ``unlinked``."""
 
     id: int
     name: str
-    own: dict[str, Value] = field(default_factory=dict)
-    unlinked: set[str] = field(default_factory=set)
+    own: Mapping[str, Value] = field(default_factory=dict)
+    unlinked: frozenset[str] = frozenset()
     visible: bool = True
     colour: int = 0
-    rows: list[dict[str, Any]] = field(default_factory=list)  # custom phases, lengths in units
-    title: str = ""  # a label of its own ("HF cosine"), else its family's
+    rows: tuple[Row, ...] = ()  # custom phases, lengths in the view's units
+    title: str = ""  # a label of its own ("GPT-3 / Llama 2", "HF cosine"), else its family's
 
     @property
     def family(self) -> str:
@@ -90,38 +107,38 @@ class Curve:
         """Custom phases draw with the learning rates, where chains of phases live."""
         return "weight" if self.family == "weight" else "lr"
 
+    @property
+    def colour_hex(self) -> str:
+        return PALETTE[self.colour % len(PALETTE)]
+
     def params(self) -> tuple[Param, ...]:
         if self.name == CUSTOM:
             return (param_named("total_steps"),)
         return SCHEDULES[self.name].params
 
+    def shared_here(self) -> tuple[str, ...]:
+        """The shared settings this curve can follow."""
+        return tuple(p.name for p in self.params() if p.name in SHARED)
 
-@dataclass
+
+@dataclass(frozen=True)
 class View:
     """The whole page: shared settings and the curves, in list order."""
 
-    shared: dict[str, Value]
-    curves: list[Curve]
+    shared: Mapping[str, Value]
+    curves: tuple[Curve, ...] = ()
     next_id: int = 0
 
     @property
     def units(self) -> str:
         return str(self.shared["units"])
 
-    def find(self, curve_id: int) -> Curve:
-        return next(c for c in self.curves if c.id == curve_id)
+    def find(self, curve_id: int) -> Curve | None:
+        return next((c for c in self.curves if c.id == curve_id), None)
 
-    def free_colour(self) -> int:
-        used = {c.colour for c in self.curves}
-        return next((i for i in range(len(PALETTE)) if i not in used), len(self.curves))
-
-    def add(self, curve: Curve) -> Curve | None:
-        if len(self.curves) >= MAX_CURVES:
-            return None
-        curve = dataclasses.replace(curve, id=self.next_id, colour=self.free_colour())
-        self.next_id += 1
-        self.curves.append(curve)
-        return curve
+    @property
+    def full(self) -> bool:
+        return len(self.curves) >= MAX_CURVES
 
 
 def default_shared() -> dict[str, Value]:
@@ -136,6 +153,88 @@ def default_shared() -> dict[str, Value]:
     }
 
 
+# --- changes: each returns a new view and touches only what it names ----------------
+
+
+def add(view: View, *curves: Curve) -> View:
+    """``view`` with ``curves`` appended (new ids, free colours), up to ``MAX_CURVES``."""
+    out = view
+    for curve in curves:
+        if out.full:
+            break
+        used = {c.colour for c in out.curves}
+        colour = next((i for i in range(len(PALETTE)) if i not in used), len(out.curves))
+        placed = dataclasses.replace(curve, id=out.next_id, colour=colour)
+        out = dataclasses.replace(out, curves=(*out.curves, placed), next_id=out.next_id + 1)
+    return out
+
+
+def put(view: View, curve: Curve) -> View:
+    """``view`` with the curve of the same id replaced by ``curve``."""
+    return dataclasses.replace(
+        view, curves=tuple(curve if c.id == curve.id else c for c in view.curves)
+    )
+
+
+def remove(view: View, curve_id: int) -> View:
+    return dataclasses.replace(view, curves=tuple(c for c in view.curves if c.id != curve_id))
+
+
+def clear(view: View) -> View:
+    return dataclasses.replace(view, curves=())
+
+
+def duplicate(view: View, curve_id: int) -> View:
+    """A copy placed right after the original, with a colour of its own."""
+    source = view.find(curve_id)
+    if source is None or view.full:
+        return view
+    grown = add(view, source)
+    copy = grown.curves[-1]
+    order = list(grown.curves[:-1])
+    order.insert(order.index(source) + 1, copy)
+    return dataclasses.replace(grown, curves=tuple(order))
+
+
+def set_shared(view: View, key: str, value: Value) -> View:
+    return dataclasses.replace(view, shared={**view.shared, key: value})
+
+
+def set_param(view: View, curve_id: int, key: str, value: Value) -> View:
+    curve = view.find(curve_id)
+    if curve is None:
+        return view
+    return put(view, dataclasses.replace(curve, own={**curve.own, key: value}))
+
+
+def set_linked(view: View, curve_id: int, key: str, linked: bool) -> View:
+    """Links ``key`` to the shared setting, or gives the curve its own (the shared value)."""
+    curve = view.find(curve_id)
+    if curve is None:
+        return view
+    if linked:
+        return put(view, dataclasses.replace(curve, unlinked=curve.unlinked - {key}))
+    own = {**curve.own, key: view.shared[key]}
+    return put(view, dataclasses.replace(curve, own=own, unlinked=curve.unlinked | {key}))
+
+
+def set_rows(view: View, curve_id: int, rows: Sequence[Row]) -> View:
+    curve = view.find(curve_id)
+    if curve is None:
+        return view
+    return put(view, dataclasses.replace(curve, rows=tuple(dict(r) for r in rows[:MAX_PHASES])))
+
+
+def set_visible(view: View, curve_id: int, visible: bool) -> View:
+    curve = view.find(curve_id)
+    if curve is None:
+        return view
+    return put(view, dataclasses.replace(curve, visible=visible))
+
+
+# --- making curves ---------------------------------------------------------------------
+
+
 def default_length(param: Param, units: str) -> Value:
     """A length's default: the registry's steps, or the same share of the default run."""
     if units == "steps":
@@ -143,27 +242,39 @@ def default_length(param: Param, units: str) -> Value:
     return to_fraction(int(param.default), count(default_global("total_steps")))
 
 
-def new_curve(name: str, shared: Mapping[str, Value], **own: Value) -> Curve:
-    """A curve of ``name`` at its defaults, following every shared setting."""
+def new_curve(
+    name: str,
+    shared: Mapping[str, Value],
+    own: Mapping[str, Value] | None = None,
+    title: str = "",
+) -> Curve:
+    """A curve of ``name`` at its defaults, following every shared setting it is not given."""
     units = str(shared["units"])
-    curve = Curve(id=-1, name=name)
-    for param in curve.params():
+    values: dict[str, Value] = {}
+    unlinked: set[str] = set()
+    params = SCHEDULES[name].params
+    for param in params:
         if param.name in SHARED:
-            curve.own[param.name] = shared[param.name]
+            values[param.name] = shared[param.name]
         elif is_length(param):
-            curve.own[param.name] = default_length(param, units)
+            values[param.name] = default_length(param, units)
         else:
-            curve.own[param.name] = param.default
-    for key, value in own.items():
-        curve.own[key] = value
+            values[param.name] = param.default
+    for key, value in (own or {}).items():
+        values[key] = value
         if key in SHARED and value != shared[key]:
-            curve.unlinked.add(key)
-    return curve
+            unlinked.add(key)
+    return Curve(id=-1, name=name, own=values, unlinked=frozenset(unlinked), title=title)
 
 
 def total_steps(curve: Curve, shared: Mapping[str, Value]) -> int:
     key = "total_steps"
     return count(curve.own[key] if key in curve.unlinked else shared[key])
+
+
+def follows(curve: Curve, key: str) -> bool:
+    """The curve takes ``key`` from the shared settings."""
+    return key in SHARED and key not in curve.unlinked and key in curve.shared_here()
 
 
 def bound_params(curve: Curve, shared: Mapping[str, Value]) -> dict[str, Value]:
@@ -172,7 +283,7 @@ def bound_params(curve: Curve, shared: Mapping[str, Value]) -> dict[str, Value]:
     out: dict[str, Value] = {}
     for param in curve.params():
         value = curve.own[param.name]
-        if param.name in SHARED and param.name not in curve.unlinked:
+        if follows(curve, param.name):
             value = shared[param.name]
         elif is_length(param) and shared["units"] == "fraction":
             value = to_steps(number(value), total, int(param.min or 0))
@@ -189,8 +300,6 @@ def phase_items(curve: Curve, shared: Mapping[str, Value]) -> list[dict[str, Any
         length = row.get("length")
         if shared["units"] == "fraction" and isinstance(length, int | float):
             length = to_steps(float(length), total, 0)
-        elif isinstance(length, float) and length.is_integer():
-            length = int(length)
         item["steps"] = length
         if row.get("shape") == "power":
             item["power"] = row.get("power")
@@ -207,13 +316,20 @@ def bad_rows(curve: Curve, shared: Mapping[str, Value]) -> dict[int, str]:
     """``{row number from 1: why}`` for each custom row that is not a valid phase."""
     bad: dict[int, str] = {}
     for i, item in enumerate(phase_items(curve, shared)):
+        blank = [k for k, v in (("length", item["steps"]), ("start", item["start"])) if v is None]
+        if item["end"] is None:
+            blank.append("end (only a constant phase may leave it blank)")
+        if blank:
+            bad[i + 1] = f"{blank[0]} is blank"
+            continue
         try:
             dynweights.phases([item])
         except ValueError as err:
             why = _PHASE_INDEX.sub("", str(err))
             length = curve.rows[i].get("length")
             if shared["units"] == "fraction" and isinstance(length, int | float):
-                why += f" (length {length} of {total_steps(curve, shared):,} steps)"
+                why = why.replace("steps must be", "length must be")
+                why += f" (a length of {length} of {total_steps(curve, shared):,} steps)"
             bad[i + 1] = why
     return bad
 
@@ -226,18 +342,27 @@ def bind(curve: Curve, shared: Mapping[str, Value]) -> Bound:
     """
     if curve.name != CUSTOM:
         return dynweights.schedule(curve.name, **bound_params(curve, shared))
+    if not curve.rows:
+        raise ValueError("add at least one phase")
     bad = bad_rows(curve, shared)
     if bad:
         row, why = next(iter(bad.items()))
-        raise ValueError(f"row {row}: {why}")
-    if not curve.rows:
-        raise ValueError("add at least one phase")
-    if len(curve.rows) > MAX_PHASES:
-        raise ValueError(f"at most {MAX_PHASES} phases")
+        raise ValueError(f"phase row {row}: {why}")
     return dynweights.phases(phase_items(curve, shared))
 
 
-def rows_of(items: Sequence[Mapping[str, Any]], units: str, total: int) -> list[dict[str, Any]]:
+def bind_all(view: View) -> dict[int, Bound | str]:
+    """Each curve bound once: ``{curve id: Bound}``, or why it is not valid."""
+    out: dict[int, Bound | str] = {}
+    for curve in view.curves:
+        try:
+            out[curve.id] = bind(curve, view.shared)
+        except (ValueError, OverflowError) as err:
+            out[curve.id] = str(err)
+    return out
+
+
+def rows_of(items: Sequence[Mapping[str, Any]], units: str, total: int) -> tuple[Row, ...]:
     """Phases (steps) as editable rows in ``units``."""
     rows = []
     for item in items:
@@ -252,17 +377,37 @@ def rows_of(items: Sequence[Mapping[str, Any]], units: str, total: int) -> list[
                 "power": float(item["power"]) if "power" in item else None,
             }
         )
-    return rows
+    return tuple(rows)
 
 
-def custom_curve(items: Sequence[Mapping[str, Any]], shared: Mapping[str, Value]) -> Curve:
+def custom_curve(
+    items: Sequence[Mapping[str, Any]], shared: Mapping[str, Value], title: str = ""
+) -> Curve:
     """A custom curve of ``items``; in fractions, its length is the shared total steps."""
     total = sum(int(i["steps"]) for i in items)
-    curve = Curve(id=-1, name=CUSTOM, own={"total_steps": total})
+    unlinked: frozenset[str] = frozenset()
     if shared["units"] == "fraction" and total != shared["total_steps"]:
-        curve.unlinked.add("total_steps")
-    curve.rows = rows_of(items, str(shared["units"]), total)
-    return curve
+        unlinked = frozenset({"total_steps"})
+    rows = rows_of(items, str(shared["units"]), total)
+    return Curve(-1, CUSTOM, {"total_steps": total}, unlinked, rows=rows, title=title)
+
+
+def next_row(rows: Sequence[Row], units: str, total: int) -> dict[str, Value | None]:
+    """A new row: linear, starting where the previous one ended, over a tenth of the run."""
+    previous = rows[-1] if rows else None
+    start = previous.get("end") if previous else None
+    if previous is not None and start is None:
+        start = previous.get("start")
+    length: Value = (
+        to_fraction(max(1, total // 10), total) if units == "fraction" else max(1, total // 10)
+    )
+    return {
+        "shape": "linear",
+        "length": length,
+        "start": start if start is not None else 0.0,
+        "end": 0.0,
+        "power": None,
+    }
 
 
 def make_custom(curve: Curve, shared: Mapping[str, Value]) -> Curve | str:
@@ -274,65 +419,86 @@ def make_custom(curve: Curve, shared: Mapping[str, Value]) -> Curve | str:
     items = to_phases(bound)
     if items is None:
         return f"{bound.label} is not a chain of plain phases"
-    return custom_curve(items, shared)
+    made = custom_curve(items, shared, title=curve.title)
+    return dataclasses.replace(made, id=curve.id, colour=curve.colour, visible=curve.visible)
 
 
-DEFAULT_ROWS = ({"shape": "linear", "steps": 10, "start": 0.0, "end": 1.0},)
-
-
-def convert_units(view: View, units: str) -> None:
-    """Rewrites every length in ``units``, keeping each curve's steps."""
+def convert_units(view: View, units: str) -> View:
+    """Every length rewritten in ``units``, keeping each curve's steps."""
     if units == view.units:
-        return
+        return view
+    curves = []
     for curve in view.curves:
         total = total_steps(curve, view.shared)
         if curve.name == CUSTOM:
             steps = [i["steps"] for i in phase_items(curve, view.shared)]
-            for row, count in zip(curve.rows, steps, strict=True):
-                if isinstance(count, int):
-                    row["length"] = count if units == "steps" else to_fraction(count, total)
+            rows = []
+            for row, length in zip(curve.rows, steps, strict=True):
+                if isinstance(length, int):
+                    written = length if units == "steps" else to_fraction(length, total)
+                    row = {**row, "length": written}
+                rows.append(row)
+            curves.append(dataclasses.replace(curve, rows=tuple(rows)))
             continue
+        own = dict(curve.own)
         for param in curve.params():
             if is_length(param):
-                value = curve.own[param.name]
-                curve.own[param.name] = (
+                value = own[param.name]
+                own[param.name] = (
                     to_steps(number(value), total, int(param.min or 0))
                     if units == "steps"
                     else to_fraction(count(value), total)
                 )
-    view.shared["units"] = units
+        curves.append(dataclasses.replace(curve, own=own))
+    return dataclasses.replace(view, shared={**view.shared, "units": units}, curves=tuple(curves))
 
 
 def preset_curves(name: str, view: View) -> list[Curve]:
-    """A preset's curves at its published values; the preset sets the shared ones it names."""
+    """A preset's curves at its published values, labelled by the preset.
+
+    The preset never writes a shared setting: where its value differs from the shared
+    one, its curves have their own. On an empty page the caller may share them instead.
+    """
     preset = dynweights.PRESETS[name]
-    for key in SHARED:
-        if key in preset.params:
-            view.shared[key] = preset.params[key]
-    total = count(view.shared["total_steps"])
+    total = count(preset.params.get("total_steps", view.shared["total_steps"]))
     curves = []
     for family in preset.curves:
         own: dict[str, Value] = {}
         for param in SCHEDULES[family].params:
-            if param.name in preset.params and param.name not in SHARED:
+            if param.name in preset.params:
                 value = preset.params[param.name]
                 if is_length(param) and view.units == "fraction":
                     value = to_fraction(int(value), total)
                 own[param.name] = value
-        curves.append(new_curve(family, view.shared, **own))
+        name_only = preset.label.partition(":")[0]  # "GPT-3 / Llama 2: warmup, ..."
+        title = name_only if len(preset.curves) == 1 else f"{name_only}: {family}"
+        curves.append(new_curve(family, view.shared, own, title))
     return curves
 
 
-def curve_of(bound: Bound, view: View) -> Curve:
+def add_preset(view: View, name: str) -> View:
+    """Adds a preset's curves; on an empty page its settings become the shared ones."""
+    if not view.curves:
+        preset = dynweights.PRESETS[name]
+        for key in SHARED:
+            if key in preset.params:
+                view = set_shared(view, key, preset.params[key])
+    return add(view, *preset_curves(name, view))
+
+
+def curve_of(bound: Bound, view: View, title: str = "") -> tuple[View, Curve]:
     """A curve drawing ``bound`` exactly: its family and values, or its phases.
 
-    In fractions, lengths become fractions of the curve's total; where rounding
-    would move a length by a step, the view turns to steps (``convert_units``) so
-    the curve stays exact.
+    Every value passes the page's door (``inputs.accept``), so the curve's link
+    reproduces it. In fractions, lengths become fractions of the curve's total;
+    where rounding would move a length by a step, the view turns to steps.
+
+    Raises:
+      ValueError: naming a value outside what the page can show and link.
     """
     if bound.name == CUSTOM:
         items = [dict(p) for p in bound.params["phases"]]
-        curve = custom_curve(items, view.shared)
+        curve = custom_curve(items, view.shared, title=title)
     else:
         total = int(bound.params["total_steps"])
         own: dict[str, Value] = {}
@@ -340,23 +506,106 @@ def curve_of(bound: Bound, view: View) -> Curve:
             value = bound.params[param.name]
             if is_length(param) and view.units == "fraction":
                 value = to_fraction(int(value), total)
-            own[param.name] = value
-        curve = new_curve(bound.name, view.shared, **own)
+            own[param.name] = accept(param, value, view.units)
+        curve = new_curve(bound.name, view.shared, own, title)
     if bind(curve, view.shared).to_dict() != bound.to_dict():
-        convert_units(view, "steps")
-        return curve_of(bound, view)
-    return curve
+        if view.units == "steps":
+            raise ValueError("the schedule cannot be drawn exactly here")
+        return curve_of(bound, convert_units(view, "steps"), title)
+    return view, curve
+
+
+def read_row(shape: str, cells: Mapping[str, str], units: str) -> Row:
+    """One custom phase from its cells' text (a link's or the editor's); blank is ``None``.
+
+    Raises:
+      ValueError: naming the column and what was wrong with it.
+    """
+    row: dict[str, Value | None] = {"shape": shape}
+    for key in ROW_KEYS[1:]:
+        text = cells.get(key, "").strip()
+        if not text:
+            row[key] = None
+        elif key == "length":
+            try:
+                row[key] = parse_fraction(text) if units == "fraction" else _whole_length(text)
+            except ValueError as err:
+                raise ValueError(f"length: {quote(text)} {err}") from None
+        elif key == "power":
+            row[key] = float(read(param_named("power_factor"), text))  # type: ignore[arg-type]
+        else:
+            row[key] = read_phase_value(key, text)
+    return row
+
+
+def _whole_length(text: str) -> int:
+    steps = int(parse_number(text, integer=True))
+    if steps < 1:
+        raise ValueError("must be a whole number of steps >= 1")
+    return steps
+
+
+def apply_edits(
+    base: Sequence[Row], changes: Mapping[str, Any], units: str, total: int
+) -> tuple[list[Row], list[str]]:
+    """The phases editor's changes (``edited_rows``, ``added_rows``, ``deleted_rows``,
+    as ``st.data_editor`` reports them) applied to ``base``, every cell through the door.
+
+    A refused cell keeps its last good value and is named in the problems; a new row
+    starts where the previous one ended.
+    """
+    rows = [dict(r) for r in base]
+    problems: list[str] = []
+    edited = changes.get("edited_rows") or {}
+    for index_text, edits in sorted(edited.items(), key=lambda kv: int(kv[0])):
+        index = int(index_text)
+        if 0 <= index < len(rows):
+            _apply_cells(rows, index, edits, units, problems)
+    for added_row in changes.get("added_rows") or []:
+        if len(rows) >= MAX_PHASES:
+            problems.append(f"at most {MAX_PHASES} phases")
+            break
+        rows.append(next_row(rows, units, total))
+        _apply_cells(rows, len(rows) - 1, added_row, units, problems)
+    deleted = {int(i) for i in changes.get("deleted_rows") or []}
+    return [r for i, r in enumerate(rows) if i not in deleted], problems
+
+
+def _apply_cells(
+    rows: list[dict[str, Any]],
+    index: int,
+    edits: Mapping[str, Any],
+    units: str,
+    problems: list[str],
+) -> None:
+    row = rows[index]
+    shape = str(edits.get("shape") or row.get("shape") or "linear")
+    cells = {k: "" if row.get(k) is None else value_text(row[k]) for k in ROW_KEYS[1:]}
+    for column, raw in edits.items():
+        if column in cells:
+            cells[column] = "" if raw is None else str(raw)
+    try:
+        rows[index] = dict(read_row(shape, cells, units))
+        return
+    except ValueError:
+        pass
+    # Column by column: what passes is kept, what does not keeps its last good value.
+    good = dict(row, shape=shape)
+    for column, text in cells.items():
+        try:
+            good[column] = read_row(shape, {column: text}, units)[column]
+        except ValueError as err:
+            problems.append(f"phase row {index + 1}, {err}")
+    rows[index] = good
 
 
 def default_view(units: str = UNITS[0]) -> View:
-    view = View({**default_shared(), "units": units}, [])
-    for name in DEFAULT_CURVES:
-        view.add(new_curve(name, view.shared, **DEFAULT_OWN.get(name, {})))
-    return view
+    view = View({**default_shared(), "units": units})
+    return add(view, *(new_curve(n, view.shared, DEFAULT_OWN.get(n)) for n in DEFAULT_CURVES))
 
 
 def labels(curves: Sequence[Curve], shared: Mapping[str, Value]) -> dict[int, str]:
-    """A readable, distinct label per curve: its family, and what sets it apart."""
+    """A readable, distinct label per curve: its own title or family, and what sets it apart."""
     out: dict[int, str] = {}
     for curve in curves:
         base = curve.title or (
@@ -381,13 +630,8 @@ def labels(curves: Sequence[Curve], shared: Mapping[str, Value]) -> dict[int, st
 def _effective(curve: Curve, shared: Mapping[str, Value]) -> dict[str, Value]:
     if curve.name == CUSTOM:
         return {"rows": str(curve.rows)}
-    return {
-        k: (shared[k] if k in SHARED and k not in curve.unlinked else v)
-        for k, v in curve.own.items()
-    }
+    return {k: (shared[k] if follows(curve, k) else v) for k, v in curve.own.items()}
 
 
 def _short(value: Value) -> str:
-    from explorer.inputs import value_text
-
     return value_text(value)

@@ -46,8 +46,11 @@ class Drawn:
     values: NDArray[np.float64]
 
 
-def drawn(label: str, colour: str, bound: Bound) -> Drawn:
+def drawn(label: str, colour: str, bound: Bound, span: int = 0) -> Drawn:
+    """``bound`` at its plotted steps; over a longer ``span`` it holds its last value to the end."""
     steps = dynweights.plot_steps(bound, dynweights.DEFAULT_POINTS)
+    if span > bound.total_steps:
+        steps = np.append(steps, np.int64(span))
     return Drawn(label, colour, bound, steps, np.asarray(bound.values(steps), dtype=np.float64))
 
 
@@ -170,6 +173,9 @@ def chart(
         layout={
             "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
             "hovermode": "x unified",
+            # Every curve in the hover at every step: one that holds past its own T has
+            # no points there, and its nearest point has the value it holds.
+            "hoverdistance": -1,
             "legend": {
                 "orientation": "v",
                 "yref": "container",

@@ -20,6 +20,8 @@ Value = int | float | str | tuple[int, ...]
 # Longest number worth reading: 17 significant digits and an exponent fit.
 MAX_NUMBER_CHARS = 32
 _INT_RE = re.compile(r"[0-9]+")
+# An integer written with an exponent is read exactly up to this many digits.
+MAX_INT_DIGITS = 18
 _FLOAT_RE = re.compile(r"(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
 _SIGNED_FLOAT_RE = re.compile(r"-?" + _FLOAT_RE.pattern)
 
@@ -118,17 +120,31 @@ def value_text(value: Value) -> str:
 
 
 def parse_number(raw: str, *, integer: bool, signed: bool = False) -> int | float:
-    """A plain decimal number (``3e-4``, ``0.0003``, ``3E-4``; integers without exponent).
+    """A number as ML people write it: ``3e-4``, ``0.0003``, ``3E-4``, ``5e5``, ``500000``.
+
+    An integer field takes any of these that is a whole number (``5e5`` is 500000,
+    exactly) and refuses ``2.5``. Underscores, hex, signs where none is allowed,
+    ``nan``, ``inf`` and non-ASCII digits are refused.
 
     Raises:
       ValueError: saying what was wrong, in words fit for a visitor.
     """
     if len(raw) > MAX_NUMBER_CHARS:
         raise ValueError(f"is {len(raw)} characters long, not a number")
-    pattern = _INT_RE if integer else (_SIGNED_FLOAT_RE if signed else _FLOAT_RE)
-    if not pattern.fullmatch(raw):
+    if not (_SIGNED_FLOAT_RE if signed else _FLOAT_RE).fullmatch(raw):
+        if raw.startswith("-") and not signed:
+            raise ValueError("is negative")
         raise ValueError("is not a whole number" if integer else "is not a plain decimal number")
-    number: int | float = int(raw) if integer else float(raw)
+    if integer:
+        if _INT_RE.fullmatch(raw):
+            return int(raw)
+        exact = Decimal(raw)  # exact: 5e5 is 500000 and 1e-3 is not whole
+        if exact.adjusted() >= MAX_INT_DIGITS:
+            raise ValueError(f"is above 1e{MAX_INT_DIGITS}")
+        if exact != exact.to_integral_value():
+            raise ValueError("is not a whole number")
+        return int(exact)
+    number = float(raw)
     if not math.isfinite(number):
         raise ValueError("is not a finite number")
     return number
@@ -161,8 +177,54 @@ def parse_fraction(raw: str) -> float:
     """A length as a fraction of total steps, in ``[0, 1]``."""
     number = parse_number(raw, integer=False)
     if not 0.0 <= number <= 1.0:
-        raise ValueError("must be a fraction in [0, 1]")
+        raise ValueError("must be a fraction of total steps in [0, 1]")
     return float(number)
+
+
+def read(param: Param, raw: str, units: str = "steps") -> Value:
+    """The one door for a parameter's text, whoever typed it: a link, a field, a cell.
+
+    A length reads as a fraction of total steps when ``units`` is ``fraction``.
+
+    Raises:
+      ValueError: ``<label>: `<text>` <why>``, naming the field.
+    """
+    text = raw.strip()
+    try:
+        if is_length(param) and units == "fraction":
+            return parse_fraction(text)
+        return parse_value(param, text)
+    except ValueError as err:
+        raise ValueError(f"{param.label}: {quote(text)} {err}") from None
+
+
+# A custom phase's start and end: the widest range of any value the page draws.
+PHASE_VALUE_MAX = WEIGHT_RANGE[1]
+
+
+def read_phase_value(column: str, raw: str) -> float:
+    """A custom phase's start or end: a signed number within ``PHASE_VALUE_MAX``.
+
+    Raises:
+      ValueError: ``<column>: `<text>` <why>``.
+    """
+    text = raw.strip()
+    try:
+        value = float(parse_number(text, integer=False, signed=True))
+        if abs(value) > PHASE_VALUE_MAX:
+            raise ValueError(f"must be in [-{fmt(PHASE_VALUE_MAX)}, {fmt(PHASE_VALUE_MAX)}]")
+    except ValueError as err:
+        raise ValueError(f"{column}: {quote(text)} {err}") from None
+    return value
+
+
+def accept(param: Param, value: Value, units: str = "steps") -> Value:
+    """A value from elsewhere (a paste, a preset, a bound schedule) through the same door.
+
+    It is written as a link would write it and read back, so a value the page
+    accepts is one its link reproduces.
+    """
+    return read(param, value_text(value), units)
 
 
 def fmt(value: float) -> str:

@@ -4,8 +4,11 @@
 global settings are plain keys; each curve is one repeated ``curve`` value in list
 order, ``<family>:<key>=<value>;...`` (left-out parameters take their defaults, a
 shared one given here unlinks it), or ``phases:<shape>,<length>,<start>,<end>[,<power>]|...``.
-A link without ``units`` is an old one (one set of sliders, ``weights``/``lrs``
-pickers, ``pin`` and ``preset``), read in steps as it was drawn before.
+A curve may carry ``title=<its label>`` (``%`` and ``;`` percent-escaped) and
+``visible=false``; an empty phase field is a blank cell. A link without ``units``
+reads lengths in steps, as ``dynweights.schedule`` does; one without ``curve``
+either is an old one (one set of sliders, ``weights``/``lrs`` pickers, ``pin`` and
+``preset``), read in steps as it was drawn before.
 """
 
 from __future__ import annotations
@@ -20,11 +23,10 @@ from explorer import curves as cv
 from explorer import setup
 from explorer.inputs import (
     Value,
-    is_length,
-    parse_fraction,
     parse_number,
     parse_value,
     quote,
+    read,
     value_text,
 )
 
@@ -35,6 +37,7 @@ TOGGLES = ("log_weights", "log_lrs")
 GLOBAL_KEYS = (*cv.SHARED, "units", *TOGGLES, "image_format", "step_cursor", *setup.KEYS)
 _OLD_LISTS = {"weights": "weight", "lrs": "lr"}
 _OLD_PARAMS = {p.name: p for s in SCHEDULES.values() for p in s.params}
+MAX_TITLE_CHARS = 80
 
 
 @dataclass(frozen=True)
@@ -74,10 +77,10 @@ def _default_text(key: str) -> str:
 def parse(query: Mapping[str, Sequence[str]]) -> Parsed:
     """Reads a link into a view, dropping what is not valid and saying what."""
     notices: list[str] = []
-    old = bool(query) and "units" not in query and CURVE_KEY not in query
+    old = bool(query) and CURVE_KEY not in query and "units" not in query
     shared = cv.default_shared()
-    if old:
-        shared["units"] = "steps"
+    if query and "units" not in query:
+        shared["units"] = cv.LINK_UNITS
     old_values: dict[str, Value] = {}
     for key, values in query.items():
         raw = values[-1] if values else ""
@@ -105,22 +108,29 @@ def parse(query: Mapping[str, Sequence[str]]) -> Parsed:
             shared[key] = value
         old_values[key] = value
     notices.extend(setup.link_notices(shared))
-    view = cv.View(shared, [])
+    view = cv.View(shared)
     if old:
-        _migrate(query, view, old_values, notices)
+        view = _migrate(query, view, old_values, notices)
     elif CURVE_KEY not in query:
-        for name in cv.DEFAULT_CURVES:
-            view.add(cv.new_curve(name, view.shared, **cv.DEFAULT_OWN.get(name, {})))
+        defaults = cv.DEFAULT_CURVES
+        view = cv.add(view, *(cv.new_curve(n, shared, cv.DEFAULT_OWN.get(n)) for n in defaults))
     else:
         texts = [t for t in query.get(CURVE_KEY, []) if t]
-        for text in texts:
-            if len(view.curves) == cv.MAX_CURVES:
-                notices.append(f"The link has {len(texts)} curves; kept the first {cv.MAX_CURVES}.")
-                break
+        if len(texts) > cv.MAX_CURVES:
+            notices.append(f"The link has {len(texts)} curves; kept the first {cv.MAX_CURVES}.")
+        for text in texts[: cv.MAX_CURVES]:
             curve = _parse_curve(text, view.shared, notices)
             if curve is not None:
-                view.add(curve)
+                view = cv.add(view, curve)
     return Parsed(view, tuple(notices))
+
+
+def _unescape(text: str) -> str:
+    return text.replace("%3B", ";").replace("%25", "%")
+
+
+def _escape(text: str) -> str:
+    return text.replace("%", "%25").replace(";", "%3B")
 
 
 def _parse_curve(text: str, shared: Mapping[str, Value], notices: list[str]) -> cv.Curve | None:
@@ -128,22 +138,26 @@ def _parse_curve(text: str, shared: Mapping[str, Value], notices: list[str]) -> 
         notices.append(f"Ignored a curve of {len(text):,} characters: {quote(text)}.")
         return None
     name, _, rest = text.partition(":")
+    units = str(shared["units"])
+    rows: tuple[cv.Row, ...] = ()
     if name == cv.CUSTOM:
         body, _, rest = rest.partition(";")
         try:
-            rows = _parse_rows(body, str(shared["units"]))
+            rows = _parse_rows(body, units)
         except ValueError as err:
             notices.append(f"Ignored the curve {quote(text)}: {err}.")
             return None
-        curve = cv.Curve(id=-1, name=cv.CUSTOM, own={"total_steps": shared["total_steps"]})
-        curve.rows = rows
+        own: dict[str, Value] = {"total_steps": shared["total_steps"]}
+        params = {"total_steps": cv.param_named("total_steps")}
     elif name in SCHEDULES:
-        curve = cv.new_curve(name, shared)
+        own = dict(cv.new_curve(name, shared).own)
+        params = {p.name: p for p in SCHEDULES[name].params}
     else:
         notices.append(f"Ignored the curve {quote(text)}: unknown schedule {quote(name)}.")
         return None
-    params = {p.name: p for p in curve.params()}
     seen: set[str] = set()
+    unlinked: set[str] = set()
+    visible, title = True, ""
     for item in rest.split(";") if rest else []:
         key, _, raw = item.partition("=")
         where = f"{quote(key)}={quote(raw)} in the curve {quote(name)}"
@@ -154,54 +168,41 @@ def _parse_curve(text: str, shared: Mapping[str, Value], notices: list[str]) -> 
         if key == "visible":
             if raw not in ("true", "false"):
                 notices.append(f"Ignored {where}: it must be true or false.")
-            curve.visible = raw != "false"
+            visible = raw != "false"
+            continue
+        if key == "title":
+            title = _unescape(raw)[:MAX_TITLE_CHARS]
             continue
         if key not in params:
             notices.append(f"Ignored {where}: {quote(name)} has no such parameter.")
             continue
         try:
-            value = (
-                parse_fraction(raw)
-                if is_length(params[key]) and shared["units"] == "fraction"
-                else parse_value(params[key], raw)
-            )
+            own[key] = read(params[key], raw, units)
         except ValueError as err:
-            notices.append(f"Ignored {where}: it {err}.")
+            notices.append(f"Ignored {where}: {err}.")
             continue
-        curve.own[key] = value
         if key in cv.SHARED:
-            curve.unlinked.add(key)
-    return curve
+            unlinked.add(key)
+    return cv.Curve(-1, name, own, frozenset(unlinked), visible, rows=rows, title=title)
 
 
-def _parse_rows(body: str, units: str) -> list[dict[str, Value | None]]:
+def _parse_rows(body: str, units: str) -> tuple[cv.Row, ...]:
     parts = body.split("|") if body else []
     if not 1 <= len(parts) <= MAX_PHASES:
         raise ValueError(f"a custom curve has 1 to {MAX_PHASES} phases, got {len(parts)}")
-    rows: list[dict[str, Value | None]] = []
+    rows: list[cv.Row] = []
     for i, part in enumerate(parts, 1):
         fields = part.split(",")
         if len(fields) not in (4, 5) or fields[0] not in SHAPES:
             raise ValueError(f"phase {i} is not shape,length,start,end[,power]")
         try:
-            length = (
-                parse_fraction(fields[1])
-                if units == "fraction"
-                else parse_number(fields[1], integer=True)
+            row = cv.read_row(
+                fields[0], dict(zip(cv.ROW_KEYS[1:], fields[1:], strict=False)), units
             )
-            numbers = [parse_number(f, integer=False, signed=True) for f in fields[2:]]
         except ValueError as err:
-            raise ValueError(f"phase {i} {err}") from None
-        rows.append(
-            {
-                "shape": fields[0],
-                "length": length,
-                "start": float(numbers[0]),
-                "end": float(numbers[1]),
-                "power": float(numbers[2]) if len(numbers) > 2 else None,
-            }
-        )
-    return rows
+            raise ValueError(f"phase {i}: {err}") from None
+        rows.append(row)
+    return tuple(rows)
 
 
 def _migrate(
@@ -209,7 +210,7 @@ def _migrate(
     view: cv.View,
     values: Mapping[str, Value],
     notices: list[str],
-) -> None:
+) -> cv.View:
     """An old link's curves: the two pickers' (or a preset's), then the pins."""
     preset = (query.get("preset") or [""])[-1]
     names = list(cv.OLD_DEFAULT_CURVES)
@@ -219,7 +220,7 @@ def _migrate(
         for key, value in p.params.items():
             values = {key: value, **values}
             if key in cv.SHARED and key not in query:
-                view.shared[key] = value
+                view = cv.set_shared(view, key, value)
     elif preset and preset != "custom":
         notices.append(f"Ignored {quote('preset')}={quote(preset)}: no such preset.")
     for key, family in _OLD_LISTS.items():
@@ -237,11 +238,11 @@ def _migrate(
     for name in names:
         params = SCHEDULES[name].params
         own = {p.name: values[p.name] for p in params if p.name in values}
-        view.add(cv.new_curve(name, view.shared, **own))
+        view = cv.add(view, cv.new_curve(name, view.shared, own))
     pins = [t for t in query.get("pin", []) if t]
     for text in pins:
         name, _, _ = text.partition(":")
-        if len(view.curves) == cv.MAX_CURVES:
+        if view.full:
             notices.append(f"Kept the first {cv.MAX_CURVES} curves; ignored the other pins.")
             break
         before = len(notices)
@@ -250,7 +251,8 @@ def _migrate(
             del notices[before:]
             notices.append(f"Ignored the pinned curve {quote(text)}: it is not a valid curve.")
             continue
-        view.add(curve)
+        view = cv.add(view, curve)
+    return view
 
 
 def encode(view: cv.View) -> list[tuple[str, str]]:
@@ -277,11 +279,13 @@ def curve_text(curve: cv.Curve, view: cv.View) -> str:
     if curve.name == cv.CUSTOM:
         head = "phases:" + "|".join(
             ",".join(
-                [str(r["shape"]), *(_text(r[k]) for k in ("length", "start", "end"))]
-                + ([_text(r["power"])] if r.get("shape") == "power" else [])
+                [str(r["shape"]), *(_cell(r.get(k)) for k in ("length", "start", "end"))]
+                + ([_cell(r.get("power"))] if r.get("shape") == "power" else [])
             )
             for r in curve.rows
         )
+        if "total_steps" in curve.unlinked:
+            items.append(f"total_steps={_text(curve.own['total_steps'])}")
     else:
         head = curve.name
         fresh = cv.new_curve(curve.name, view.shared)
@@ -291,10 +295,14 @@ def curve_text(curve: cv.Curve, view: cv.View) -> str:
                     items.append(f"{key}={_text(value)}")
             elif value != fresh.own[key]:
                 items.append(f"{key}={_text(value)}")
-    if curve.name == cv.CUSTOM and "total_steps" in curve.unlinked:
-        items.append(f"total_steps={_text(curve.own['total_steps'])}")
     if not curve.visible:
         items.append("visible=false")
+    if curve.title:
+        items.append(f"title={_escape(curve.title)}")
     if not items:
         return head
     return head + (";" if curve.name == cv.CUSTOM else ":") + ";".join(items)
+
+
+def _cell(value: Value | None) -> str:
+    return "" if value is None else value_text(value)

@@ -8,6 +8,7 @@ The table shows six significant digits; the CSV keeps every digit.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import cast
 
 import streamlit as st
@@ -16,6 +17,7 @@ import dynweights
 from explorer import compare
 from explorer import curves as cv
 from explorer.compare import Stats
+from explorer.downloads import span
 from explorer.figures import Drawn
 from explorer.inputs import Value, fmt
 
@@ -47,11 +49,20 @@ def _step(step: int | None) -> str:
     return "never" if step is None else f"{step:,}"
 
 
+def spanned(bound: dynweights.Bound, at_step: int, span: int) -> Stats:
+    """The row of ``bound`` over the page's span: past its own T it holds its last value."""
+    s = compare.stats(bound, at_step)
+    extra = max(span - bound.total_steps, 0)
+    area = s.area + extra * s.final
+    at = min(max(int(at_step), 0), max(span, bound.total_steps))
+    return replace(s, area=area, mean=area / max(span, bound.total_steps, 1), at_step=at)
+
+
 def rows(curves: Sequence[Drawn], at_step: int) -> list[dict[str, str]]:
     """The table as text: one dict per curve, keyed by column header."""
     out = []
     for curve in curves:
-        s = compare.stats(curve.bound, at_step)
+        s = spanned(curve.bound, at_step, span(curves))
         out.append(
             {
                 "curve": curve.label,
@@ -75,7 +86,7 @@ def csv_text(curves: Sequence[Drawn], at_step: int) -> str:
     )
     lines = [header]
     for curve in curves:
-        s = compare.stats(curve.bound, at_step)
+        s = spanned(curve.bound, at_step, span(curves))
         label = curve.label
         if any(c in label for c in ',"\n'):
             label = '"' + label.replace('"', '""') + '"'
@@ -98,20 +109,18 @@ def csv_text(curves: Sequence[Drawn], at_step: int) -> str:
 
 def cursor_input(v: cv.View) -> int:
     """The step cursor: one step for every curve, drawn as a dotted line on both charts."""
-    key = "w." + CURSOR_KEY
-    if key not in st.session_state:
-        st.session_state[key] = None if v.shared[CURSOR_KEY] == "" else cursor_step(v.shared)
-    chosen = st.number_input(
+    from explorer import actions
+    from explorer.widgets import text_field
+
+    text_field(
         "Step cursor",
-        0,
-        int(cv.param_named("total_steps").max or dynweights.MAX_TOTAL_STEPS),
-        step=1,
-        key=key,
+        actions.param_key("shared", CURSOR_KEY),
+        v.shared[CURSOR_KEY],
+        actions.cursor_typed,
+        help_text="The table's value column is each curve's value at this step; "
+        "empty means half the shared total steps. Type 250000 or 2.5e5.",
         placeholder="half of total steps",
-        help="The table's last column is each curve's value at this step; "
-        "empty means half the shared total steps.",
     )
-    v.shared[CURSOR_KEY] = "" if chosen is None else int(chosen)
     return cursor_step(v.shared)
 
 
@@ -122,7 +131,9 @@ def show(curves: Sequence[Drawn], at_step: int) -> None:
         return
     st.table(rows(curves, at_step))
     st.caption(
-        "Area is the sum over the training steps 0 to T-1 (so mean = area / T): exact up "
+        f"Every curve over the same span, steps 0 to {span(curves):,}; a curve shorter than "
+        "that holds its last value. "
+        "Area is the sum over the steps 0 to span-1 (so mean = area / span): exact up "
         f"to {compare.EXACT_UP_TO:,} steps; beyond, summed over monotone blocks between "
         "breakpoints, with the guaranteed error bound after ±."
     )

@@ -69,6 +69,114 @@ def view(at: AppTest) -> cv.View:
     return at.session_state["view"]  # type: ignore[no-any-return]
 
 
+# --- a visitor's actions, as the page offers them; each returns the rerun page ------------
+
+
+def key(curve: int | str, name: str) -> str:
+    """A widget's key: ``curve`` is a curve id, or ``shared``, ``setup``, ``paste``."""
+    return f"w.{curve}.{name}"
+
+
+def curve_id(at: AppTest, index: int) -> int:
+    return view(at).curves[index].id
+
+
+def type_text(at: AppTest, widget_key: str, text: str) -> AppTest:
+    """Types ``text`` into a text field and presses Enter."""
+    at.text_input(key=widget_key).input(text)
+    return at.run()
+
+
+def type_shared(at: AppTest, name: str, text: str) -> AppTest:
+    return type_text(at, key("shared", name), text)
+
+
+def add_family(at: AppTest, name: str) -> AppTest:
+    at.selectbox(key="w.add").set_value(name)
+    return at.run()
+
+
+def add_preset(at: AppTest, name: str) -> AppTest:
+    at.selectbox(key="w.preset").set_value(name)
+    return at.run()
+
+
+def clear_all(at: AppTest) -> AppTest:
+    at.button(key="w.clear").click()
+    return at.run()
+
+
+def open_editor(at: AppTest, index: int) -> AppTest:
+    """Opens curve ``index``'s editor (one is open at a time), unless it is open."""
+    cid = curve_id(at, index)
+    if "open_curve" in at.session_state and at.session_state["open_curve"] == cid:
+        return at
+    at.button(key=key(cid, "edit")).click()
+    return at.run()
+
+
+def type_param(at: AppTest, index: int, name: str, text: str) -> AppTest:
+    at = open_editor(at, index)
+    return type_text(at, key(curve_id(at, index), name), text)
+
+
+def pick_param(at: AppTest, index: int, name: str, value: Any) -> AppTest:
+    """A choice (segmented control or select box) or a switch of curve ``index``."""
+    at = open_editor(at, index)
+    k = key(curve_id(at, index), name)
+    for kind in ("button_group", "selectbox", "toggle"):
+        found = [w for w in at.get(kind) if getattr(w, "key", None) == k]
+        if found:
+            found[0].set_value(value)
+            return at.run()
+    raise LookupError(k)
+
+
+def set_linked(at: AppTest, index: int, name: str, linked: bool) -> AppTest:
+    at = open_editor(at, index)
+    at.toggle(key=key(curve_id(at, index), f"link.{name}")).set_value(linked)
+    return at.run()
+
+
+def switch_units(at: AppTest, units: str) -> AppTest:
+    at.radio(key=key("shared", "units")).set_value(units)
+    return at.run()
+
+
+def set_visible(at: AppTest, index: int, visible: bool) -> AppTest:
+    at.toggle(key=key(curve_id(at, index), "visible")).set_value(visible)
+    return at.run()
+
+
+def click(at: AppTest, index: int, action: str) -> AppTest:
+    """``dup``, ``rm`` or ``custom`` (Make custom; its editor must be open) on curve ``index``."""
+    if action == "custom":
+        at = open_editor(at, index)
+    at.button(key=key(curve_id(at, index), action)).click()
+    return at.run()
+
+
+def paste(at: AppTest, text: str, examples: str | None = None) -> AppTest:
+    if examples is not None:
+        at = type_text(at, key("paste", "num_examples"), examples)
+    at.text_area(key="paste.text").input(text)
+    at.button(key="paste.add").click()
+    return at.run()
+
+
+def reopen(at: AppTest) -> AppTest:
+    """A fresh session opening this page's share link."""
+    return open_app(link(at))
+
+
+def errors(at: AppTest) -> list[str]:
+    return [str(e.value) for e in at.error]
+
+
+def captions(at: AppTest) -> list[str]:
+    return [str(e.value) for e in at.caption]
+
+
 def bounds(at: AppTest) -> list[dynweights.Bound | None]:
     """Each curve of the list as a bound schedule, ``None`` where it is not valid."""
     v = view(at)

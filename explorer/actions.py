@@ -1,0 +1,290 @@
+"""What the user's actions do: each a widget callback that reads its widget's value
+through the one door (``explorer.inputs``) and commits a new view.
+
+Callbacks run before the script, so a run starts from a view that already holds
+every edit, binds each curve once and draws everything from that. Refused text
+leaves the view as it was and says why beside the widget (``state.set_error``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import dynweights
+from explorer import curves as cv
+from explorer import setup, state
+from explorer.inputs import Value, count, parse_number, quote, read
+
+ss = state.ss
+
+
+def param_key(curve_id: int | str, name: str) -> str:
+    """The widget of parameter ``name`` of a curve (``shared`` for the shared settings)."""
+    return f"{state.WIDGET}{curve_id}.{name}"
+
+
+def _read_into(key: str, parse: Callable[[str], Value], apply: Callable[[Value], None]) -> None:
+    text = str(ss.get(key) or "")
+    try:
+        value = parse(text)
+    except ValueError as err:
+        state.set_error(key, f"{err}; keeping the last good value.")
+        return
+    state.set_error(key, None)
+    apply(value)
+
+
+# --- shared settings --------------------------------------------------------------------
+
+
+def shared_typed(name: str) -> None:
+    """A shared setting typed as text: total steps, peak LR or max weight."""
+    key = param_key("shared", name)
+    param = cv.param_named(name)
+    _read_into(
+        key,
+        lambda text: read(param, text),
+        lambda value: state.commit(cv.set_shared(state.view(), name, value)),
+    )
+
+
+def shared_picked(name: str) -> None:
+    """A shared choice or switch (units are ``units_changed``)."""
+    value = ss[param_key("shared", name)]
+    state.commit(cv.set_shared(state.view(), name, value))
+
+
+def units_changed() -> None:
+    units = str(ss[param_key("shared", "units")])
+    state.commit(cv.convert_units(state.view(), units))
+    _forget_curves()
+
+
+def cursor_typed() -> None:
+    key = param_key("shared", "step_cursor")
+    high = int(cv.param_named("total_steps").max or dynweights.MAX_TOTAL_STEPS)
+
+    def parse(text: str) -> Value:
+        text = text.strip()
+        if not text:
+            return ""
+        try:
+            step = int(parse_number(text, integer=True))
+        except ValueError as err:
+            raise ValueError(f"Step cursor: {quote(text)} {err}") from None
+        if step > high:
+            raise ValueError(f"Step cursor: {quote(text)} is above {high:,}")
+        return step
+
+    _read_into(
+        key, parse, lambda value: state.commit(cv.set_shared(state.view(), "step_cursor", value))
+    )
+
+
+SETUP_PLACES = ("setup", "paste")  # the setup panel, and beside the paste box
+
+
+def setup_typed(name: str, place: str = "setup") -> None:
+    key = param_key(place, name)
+
+    def apply(value: Value) -> None:
+        state.commit(cv.set_shared(state.view(), name, value))
+        for other in SETUP_PLACES:
+            if other != place:
+                state.forget(param_key(other, name))
+
+    _read_into(key, lambda text: _setup_value(name, text), apply)
+
+
+def _setup_value(name: str, text: str) -> Value:
+    try:
+        return setup.parse(name, text.strip())
+    except ValueError as err:
+        raise ValueError(f"{setup.BY_NAME[name].label}: {quote(text)} {err}") from None
+
+
+def setup_toggled(name: str) -> None:
+    state.commit(cv.set_shared(state.view(), name, bool(ss[param_key("setup", name)])))
+
+
+def use_steps(total: int) -> None:
+    """The training setup's step count becomes the shared total steps."""
+    state.commit(cv.set_shared(state.view(), "total_steps", total))
+    state.forget(param_key("shared", "total_steps"))
+
+
+# --- the list ---------------------------------------------------------------------------
+
+
+def _forget_curves() -> None:
+    """Every curve's widgets reseed from the view (their values were rewritten)."""
+    state.forget()
+
+
+def _open_last() -> None:
+    v = state.view()
+    state.set_open(v.curves[-1].id if v.curves else None)
+
+
+def added() -> None:
+    """A family (or custom phases) picked in "Add a curve"."""
+    name = ss.get(f"{state.WIDGET}add")
+    ss[f"{state.WIDGET}add"] = None
+    if name is None:
+        return
+    v = state.view()
+    if name == cv.CUSTOM:
+        total = count(v.shared["total_steps"])
+        first = cv.next_row([], v.units, total)
+        length: Value = total if v.units == "steps" else 1.0
+        first.update(length=length, start=0.0, end=v.shared["init_lr"])
+        curve = cv.Curve(-1, cv.CUSTOM, {"total_steps": total}, rows=(first,))
+    else:
+        curve = cv.new_curve(str(name), v.shared)
+    state.commit(cv.add(v, curve))
+    _open_last()
+
+
+def preset_added() -> None:
+    name = ss.get(f"{state.WIDGET}preset")
+    ss[f"{state.WIDGET}preset"] = None
+    if name is None:
+        return
+    before = state.view()
+    after = cv.add_preset(before, str(name))
+    state.commit(after)
+    if after.shared != before.shared:
+        state.forget(param_key("shared", ""))
+    _open_last()
+
+
+def cleared() -> None:
+    state.commit(cv.clear(state.view()))
+    state.set_open(None)
+    _forget_curves()
+
+
+def toggle_open(curve_id: int) -> None:
+    state.set_open(None if state.open_curve() == curve_id else curve_id)
+
+
+def visible_toggled(curve_id: int) -> None:
+    shown = bool(ss[param_key(curve_id, "visible")])
+    state.commit(cv.set_visible(state.view(), curve_id, shown))
+
+
+def duplicated(curve_id: int) -> None:
+    state.commit(cv.duplicate(state.view(), curve_id))
+    v = state.view()
+    index = next(i for i, c in enumerate(v.curves) if c.id == curve_id)
+    if index + 1 < len(v.curves):
+        state.set_open(v.curves[index + 1].id)
+
+
+def removed(curve_id: int) -> None:
+    state.commit(cv.remove(state.view(), curve_id))
+    state.forget(param_key(curve_id, ""))
+    if state.open_curve() == curve_id:
+        state.set_open(None)
+
+
+def customized(curve_id: int) -> None:
+    v = state.view()
+    curve = v.find(curve_id)
+    if curve is None:
+        return
+    custom = cv.make_custom(curve, v.shared)
+    if isinstance(custom, cv.Curve):
+        state.commit(cv.put(v, custom))
+        state.forget(param_key(curve_id, ""))
+
+
+# --- one curve's inputs -----------------------------------------------------------------
+
+
+def param_typed(curve_id: int, name: str) -> None:
+    """A curve's number or milestones, typed as text."""
+    v = state.view()
+    curve = v.find(curve_id)
+    if curve is None:
+        return
+    param = next(p for p in curve.params() if p.name == name)
+    key = param_key(curve_id, name)
+    _read_into(
+        key,
+        lambda text: read(param, text, v.units),
+        lambda value: state.commit(cv.set_param(state.view(), curve_id, name, value)),
+    )
+
+
+def param_picked(curve_id: int, name: str) -> None:
+    """A curve's choice or switch."""
+    value = ss[param_key(curve_id, name)]
+    if value is None:  # a segmented control clicked off: keep the choice
+        curve = state.view().find(curve_id)
+        if curve is not None:
+            ss[param_key(curve_id, name)] = curve.own[name]
+        return
+    state.commit(cv.set_param(state.view(), curve_id, name, value))
+
+
+def link_toggled(curve_id: int, name: str) -> None:
+    """A curve follows the shared setting ``name``, or takes its own (from the shared value)."""
+    linked = bool(ss[param_key(curve_id, f"link.{name}")])
+    state.commit(cv.set_linked(state.view(), curve_id, name, linked))
+    state.forget(param_key(curve_id, name))
+
+
+def rows_edited(curve_id: int, base: Sequence[Mapping[str, Any]]) -> None:
+    """The phases editor's changes, applied to the rows it was given (``cv.apply_edits``)."""
+    v = state.view()
+    curve = v.find(curve_id)
+    if curve is None:
+        return
+    key = param_key(curve_id, "rows")
+    total = cv.total_steps(curve, v.shared)
+    rows, problems = cv.apply_edits(base, ss.get(key) or {}, v.units, total)
+    message = "; ".join(problems[:5]) + "; keeping the last good values." if problems else None
+    state.set_error(key, message)
+    state.commit(cv.set_rows(state.view(), curve_id, rows))
+
+
+# --- pasted configs -----------------------------------------------------------------------
+
+
+def pasted() -> None:
+    """A pasted Hugging Face config: one more curve, labelled by what was pasted."""
+    from explorer.hf_paste import parse_config
+
+    v = state.view()
+    text = str(ss.get("paste.text") or "")
+    try:
+        config = parse_config(text)
+        bound, run = setup.from_config(config, v.shared)
+        kind = str(config.get("lr_scheduler_type", "linear"))
+        new, curve = cv.curve_of(bound, v, title=f"HF {kind}"[:40])
+    except (ValueError, TypeError, OverflowError, RecursionError, MemoryError) as err:
+        ss[state.PASTE_MESSAGES] = [("error", f"Not added, the curves are unchanged: {err}")]
+        return
+    if v.full:
+        ss[state.PASTE_MESSAGES] = [("error", f"Not added: at most {cv.MAX_CURVES} curves.")]
+        return
+    state.commit(cv.add(new, curve))
+    messages = [
+        (
+            "success",
+            f"Added {curve.title}: {run.explain()}. It keeps these {run.total_steps:,} steps: "
+            "it does not follow the training setup or the shared total steps.",
+        )
+    ]
+    if new.units != v.units:
+        messages.append(("info", "Lengths are now in steps, so the config draws exactly."))
+        _forget_curves()
+    if bound.ignored:
+        keys = ", ".join(k[:40] for k in bound.ignored[:10])
+        if len(bound.ignored) > 10:
+            keys += f" and {len(bound.ignored) - 10} more"
+        messages.append(("info", f"Ignored fields that do not change the schedule: {keys}."))
+    ss[state.PASTE_MESSAGES] = messages
+    _open_last()
