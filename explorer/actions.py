@@ -14,9 +14,10 @@ from typing import Any
 import dynweights
 from explorer import curves as cv
 from explorer import setup, state
-from explorer.inputs import Value, count, parse_number, quote, read
+from explorer.inputs import Value, count, parse_number, quote, read, value_text
 
 ss = state.ss
+SHARED_LABELS = {"total_steps": "Total steps", "init_lr": "Peak LR", "max_weight": "Max weight"}
 
 
 def param_key(curve_id: int | str, name: str) -> str:
@@ -24,12 +25,18 @@ def param_key(curve_id: int | str, name: str) -> str:
     return f"{state.WIDGET}{curve_id}.{name}"
 
 
-def _read_into(key: str, parse: Callable[[str], Value], apply: Callable[[Value], None]) -> None:
+def _read_into(
+    key: str,
+    parse: Callable[[str], Value],
+    apply: Callable[[Value], None],
+    current: Value | None = None,
+) -> None:
     text = str(ss.get(key) or "")
     try:
         value = parse(text)
     except ValueError as err:
-        state.set_error(key, f"{err}; keeping the last good value.")
+        kept = "the last good value" if current is None else quote(value_text(current) or "none")
+        state.set_error(key, f"{err}; keeping {kept}.")
         return
     state.set_error(key, None)
     apply(value)
@@ -44,8 +51,9 @@ def shared_typed(name: str) -> None:
     param = cv.param_named(name)
     _read_into(
         key,
-        lambda text: read(param, text),
+        lambda text: read(param, text, label=SHARED_LABELS[name]),
         lambda value: state.commit(cv.set_shared(state.view(), name, value)),
+        state.view().shared[name],
     )
 
 
@@ -215,6 +223,7 @@ def param_typed(curve_id: int, name: str) -> None:
         key,
         lambda text: read(param, text, v.units),
         lambda value: state.commit(cv.set_param(state.view(), curve_id, name, value)),
+        curve.own[name],
     )
 
 
@@ -270,12 +279,17 @@ def pasted() -> None:
     if v.full:
         ss[state.PASTE_MESSAGES] = [("error", f"Not added: at most {cv.MAX_CURVES} curves.")]
         return
-    state.commit(cv.add(new, curve))
+    new = cv.add(new, curve)
+    for key, value in setup.fields_of(run).items():
+        new = cv.set_shared(new, key, value)
+    state.commit(new)
+    state.forget(param_key("setup", ""))
     messages = [
         (
             "success",
-            f"Added {curve.title}: {run.explain()}. It keeps these {run.total_steps:,} steps: "
-            "it does not follow the training setup or the shared total steps.",
+            f"Added {curve.title}: {run.explain()}. The training setup now holds its batch, "
+            f"accumulation and epochs. The curve keeps these {run.total_steps:,} steps: it does "
+            "not follow later changes to the setup or to the shared total steps.",
         )
     ]
     if new.units != v.units:

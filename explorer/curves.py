@@ -98,6 +98,12 @@ class Curve:
     rows: tuple[Row, ...] = ()  # custom phases, lengths in the view's units
     title: str = ""  # a label of its own ("GPT-3 / Llama 2", "HF cosine"), else its family's
 
+    def __post_init__(self) -> None:
+        # A linked setting's value is the shared one: the curve keeps no stale copy, so
+        # two curves that draw the same are equal, and so are a view and its link.
+        own = {k: v for k, v in self.own.items() if k not in SHARED or k in self.unlinked}
+        object.__setattr__(self, "own", own)
+
     @property
     def family(self) -> str:
         return "custom" if self.name == CUSTOM else SCHEDULES[self.name].family
@@ -282,10 +288,11 @@ def bound_params(curve: Curve, shared: Mapping[str, Value]) -> dict[str, Value]:
     total = total_steps(curve, shared)
     out: dict[str, Value] = {}
     for param in curve.params():
-        value = curve.own[param.name]
         if follows(curve, param.name):
-            value = shared[param.name]
-        elif is_length(param) and shared["units"] == "fraction":
+            out[param.name] = shared[param.name]
+            continue
+        value = curve.own[param.name]
+        if is_length(param) and shared["units"] == "fraction":
             value = to_steps(number(value), total, int(param.min or 0))
         out[param.name] = value
     return out

@@ -17,6 +17,21 @@ from typing import Any
 import yaml
 
 MAX_CHARS = 20_000
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader, reading ``3e-4`` and ``5E5`` as numbers.
+
+    PyYAML follows YAML 1.1, where a float needs a dot (``3.0e-4``); people write
+    ``learning_rate: 3e-4``, and YAML 1.2 reads it as a number.
+    """
+
+
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:[0-9][0-9_]*)(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
+    list("-+0123456789"),
+)
 _CALL = re.compile(r"[A-Za-z_][\w.]*\s*\(")
 
 
@@ -49,7 +64,7 @@ def parse_config(text: str) -> dict[str, Any]:
         data = _keywords(stripped)
     else:
         try:
-            data = yaml.safe_load(stripped)
+            data = yaml.load(stripped, Loader=_Loader)  # a SafeLoader: no tags, no objects
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             where = f" at line {mark.line + 1}" if mark is not None else ""

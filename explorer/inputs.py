@@ -76,14 +76,15 @@ def is_signed(param: Param) -> bool:
 def parse_steps(raw: str) -> tuple[int, ...]:
     """Milestones as written in a link or a field: ``30,80``, strictly increasing steps >= 1.
 
-    An empty text is no milestones. Spaces, signs, decimals and repeats are refused.
+    An empty text is no milestones; spaces around the commas are allowed. Signs,
+    decimals, exponents and repeats are refused.
 
     Raises:
       ValueError: saying what was wrong, in words fit for a visitor.
     """
-    if not raw:
+    if not raw.strip():
         return ()
-    items = raw.split(",")
+    items = [item.strip() for item in raw.split(",")]
     if len(items) > MAX_LIST or not all(
         _INT_RE.fullmatch(i) and len(i) <= MAX_NUMBER_CHARS for i in items
     ):
@@ -181,7 +182,7 @@ def parse_fraction(raw: str) -> float:
     return float(number)
 
 
-def read(param: Param, raw: str, units: str = "steps") -> Value:
+def read(param: Param, raw: str, units: str = "steps", label: str = "") -> Value:
     """The one door for a parameter's text, whoever typed it: a link, a field, a cell.
 
     A length reads as a fraction of total steps when ``units`` is ``fraction``.
@@ -195,7 +196,7 @@ def read(param: Param, raw: str, units: str = "steps") -> Value:
             return parse_fraction(text)
         return parse_value(param, text)
     except ValueError as err:
-        raise ValueError(f"{param.label}: {quote(text)} {err}") from None
+        raise ValueError(f"{label or param.label}: {quote(text)} {err}") from None
 
 
 # A custom phase's start and end: the widest range of any value the page draws.

@@ -32,10 +32,13 @@ if TYPE_CHECKING:
     from streamlit.elements.lib.mutable_expander_container import ExpanderContainer
 
 ss = state.ss
-SHARED_LABELS = {"total_steps": "Total steps", "init_lr": "Peak LR", "max_weight": "Max weight"}
+SHARED_LABELS = actions.SHARED_LABELS
 UNIT_LABELS = {"fraction": "fraction of total steps", "steps": "steps"}
 # A choice of this many options or fewer is one click (a segmented control).
 SEGMENTED_MAX = 4
+# Facts about a peer library rather than about these settings: true of every curve of
+# the family, so they go with its formula, folded, instead of warning on every card.
+FOLDED = ("rises_after_total",)
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:=$&^@\"'])")
 
 
@@ -192,7 +195,8 @@ def add_controls(v: cv.View) -> None:
 def summary(curve: cv.Curve, v: cv.View, result: Bound | str | None) -> str:
     """A row's short description: its length and peak, and whether they are shared."""
     if isinstance(result, str) or result is None:
-        return "not drawn: fix it in its editor"
+        why = result or ""
+        return f"not drawn: {why[:200]}"
     linked = " (shared)" if cv.follows(curve, "total_steps") else ""
     parts = [f"T={result.total_steps:,}{linked}"]
     for key in ("init_lr", "max_weight"):
@@ -200,6 +204,9 @@ def summary(curve: cv.Curve, v: cv.View, result: Bound | str | None) -> str:
             value = result.params[key]
             shared = " (shared)" if cv.follows(curve, key) else ""
             parts.append(f"{SHARED_LABELS[key].lower()} {fmt(float(value))}{shared}")
+    notes = [c for c in compare.cautions(result, dynweights.DEFAULT_POINTS) if c.key not in FOLDED]
+    if notes:
+        parts.append(f"⚠ {len(notes)} caution{'s' if len(notes) > 1 else ''}: see its editor")
     if not curve.visible:
         parts.append("hidden")
     return ", ".join(parts)
@@ -370,20 +377,15 @@ def curve_editor(v: cv.View, curve: cv.Curve, label: str, result: Bound | str | 
         elif result is not None:
             notes = compare.cautions(result, dynweights.DEFAULT_POINTS)
             for caution in notes:
-                if caution.key not in FOLDED_CAUTIONS:
+                if caution.key not in FOLDED:
                     st.warning(caution.text, icon="⚠️")
             formula = folded("Formula", f"{state.FOLD}{curve.id}.formula")
             if formula.open:
                 with formula:
                     st.latex(result.formula)
                     for caution in notes:
-                        if caution.key in FOLDED_CAUTIONS:
+                        if caution.key in FOLDED:
                             st.caption(caution.text)
-
-
-# Facts about a peer library rather than about these settings: true of every curve of
-# the family, so they go with its formula, folded, instead of warning on every card.
-FOLDED_CAUTIONS = ("rises_after_total",)
 
 
 def _custom_reason(curve: cv.Curve, v: cv.View) -> str | None:

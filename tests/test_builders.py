@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import numpy as np
@@ -38,24 +39,25 @@ def test_max_weight_range_puts_usual_values_mid_slider() -> None:
 
 @pytest.mark.parametrize("raw", ["abc", "0x10", "nan", "inf", "-1", "1e400", "11", " 1"])
 def test_rates_are_read_strictly(raw: str) -> None:
-    with pytest.raises(ValueError, match=r"number|range|\["):
+    with pytest.raises(ValueError, match=r"number|range|\[|negative"):
         parse_value(cv.param_named("init_lr"), raw)
 
 
 def test_encode_then_parse_is_the_same_view() -> None:
     view = cv.default_view()
-    view.shared.update(total_steps=500_000, init_lr=3e-4)
-    view.add(cv.new_curve("warmup_stable_decay", view.shared, decay_shape="1-sqrt"))
+    view = cv.set_shared(cv.set_shared(view, "total_steps", 500_000), "init_lr", 3e-4)
+    view = cv.add(view, cv.new_curve("warmup_stable_decay", view.shared, {"decay_shape": "1-sqrt"}))
     custom = cv.make_custom(view.curves[2], view.shared)
     assert isinstance(custom, cv.Curve)
-    view.add(custom)
-    view.curves[0].visible = False
+    view = cv.add(view, dataclasses.replace(custom, title="Mine; 100% mine"))
+    view = cv.set_visible(view, view.curves[0].id, False)
     query: dict[str, list[str]] = {}
     for key, value in links.encode(view):
         query.setdefault(key, []).append(value)
     parsed = links.parse(query)
     assert parsed.notices == ()
     assert links.encode(parsed.view) == links.encode(view)
+    assert parsed.view.curves == view.curves
     assert [cv.bind(c, parsed.view.shared) for c in parsed.view.curves] == [
         cv.bind(c, view.shared) for c in view.curves
     ]
@@ -73,7 +75,7 @@ def test_hostile_curve_values_are_named() -> None:
 def test_more_than_32_phases_is_refused() -> None:
     body = "|".join(["constant,1,0,0"] * 33)
     parsed = links.parse({"units": ["steps"], "curve": ["phases:" + body]})
-    assert parsed.view.curves == []
+    assert parsed.view.curves == ()
     assert "1 to 32 phases" in parsed.notices[0]
 
 

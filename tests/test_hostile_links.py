@@ -8,6 +8,7 @@ and no text from the URL is rendered as HTML or Markdown outside a code span.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs
@@ -70,7 +71,10 @@ CASES = [
     Case("leading-space", "total_steps=%20100", ignored=("total_steps",)),
     Case("trailing-space", "cycle_steps=40+", ignored=("cycle_steps",)),
     Case("fullwidth-digits", "total_steps=%EF%BC%91%EF%BC%90%EF%BC%90", ignored=("total_steps",)),
-    Case("exponent-for-int", "total_steps=1e3", ignored=("total_steps",)),
+    # People write 1e3 for 1000: an integer with an exponent is read exactly.
+    Case("exponent-for-int", "total_steps=1e3", params={"total_steps": 1000}),
+    Case("fraction-for-int", "total_steps=2.5e2", params={"total_steps": 250}),
+    Case("not-whole-for-int", "total_steps=1.5", ignored=("total_steps",)),
     Case("nul", "warmup_steps=%00", ignored=("warmup_steps",)),
     # Not finite.
     Case("nan", "init_lr=nan", ignored=("init_lr",)),
@@ -204,6 +208,9 @@ CASES = [
 ]
 
 
+SWATCH = re.compile(r'<span style="color:#[0-9A-F]{6}">■■■</span> ')
+
+
 def test_corpus_is_large_and_unique() -> None:
     assert len(CASES) >= 30
     assert len({c.id for c in CASES}) == len(CASES)
@@ -214,8 +221,12 @@ def assert_no_markup_from_the_link(at: AppTest, case: Case) -> None:
     long_texts = [s[:60] for k, v in case.as_query().items() for s in [k, *np.atleast_1d(v)]]
     long_texts = [s for s in long_texts if len(s) > 40]
     for element in elements(at):
-        # Markdown, captions and LaTeX: the app never allows HTML in them.
-        assert getattr(element.proto, "allow_html", False) is False, element
+        # Markdown, captions and LaTeX: the app allows HTML only for its own colour
+        # swatches, and everything else in them is escaped (no tag from the link).
+        if getattr(element.proto, "allow_html", False):
+            body = str(element.proto.body)
+            assert SWATCH.match(body), body
+            assert "<" not in SWATCH.sub("", body).replace("<small>", "").replace("</small>", "")
         for text in proto_strings(element.proto):
             rendered = outside_code_spans(text)
             for marker in MARKERS:
@@ -243,16 +254,17 @@ def expected_names(case: Case) -> list[str]:
 
 
 def assert_drawn_or_reported(at: AppTest, params: dict[str, Any], case: Case) -> None:
-    errors = texts(at, "error")
+    # A curve that cannot be drawn says why in its row of the list.
+    rows = [m.replace("\\", "") for m in texts(at, "markdown")]
+    errors = [
+        m.split("**", 2)[1] + ": " + m.split("not drawn: ")[1] for m in rows if "not drawn: " in m
+    ]
     if not case.conflicts:
         assert errors == []
     else:
         assert any(all(name in e for name in case.conflicts) for e in errors), errors
     assert [c.name for c in view(at).curves] == expected_names(case)
-    drawn = {
-        **traces(figures(at)["Dynamic weights"]),
-        **traces(figures(at)["Learning-rate schedules"]),
-    }
+    drawn = {k: v for fig in figures(at).values() for k, v in traces(fig).items()}
     for curve, bound in zip(view(at).curves, bounds(at), strict=True):
         spec = SCHEDULES[curve.name]
         kwargs = {p.name: params[p.name] for p in spec.params}
@@ -297,7 +309,7 @@ NEW_CASES = [
         "`warmup_steps`",
     ),
     ("long-curve", {"units": "steps", "curve": "phases:" + "x" * 10_000}, "characters"),
-    ("bad-phase", {"units": "steps", "curve": "phases:linear,1e3,0,1"}, "phase 1"),
+    ("bad-phase", {"units": "steps", "curve": "phases:linear,1.5,0,1"}, "phase 1"),
     ("bad-units", {"units": "hours", "curve": "linear"}, "`units`"),
 ]
 
@@ -339,7 +351,7 @@ def test_streamlit_binding_alone_overflows(raw: str) -> None:
 def test_app_survives_overflowing_total_steps(raw: str) -> None:
     at = open_app({"total_steps": raw})
     assert not at.exception
-    assert at.number_input(key="w.total_steps").value == DEFAULTS["total_steps"]
+    assert at.text_input(key="w.shared.total_steps").value == str(DEFAULTS["total_steps"])
     (notice,) = link_notices(at)
     assert "`total_steps`" in notice
     assert "Using `100`" in notice

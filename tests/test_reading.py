@@ -11,17 +11,20 @@ from typing import Any
 import pytest
 from app_helpers import (
     cautions,
+    click,
     download,
     figures,
     link,
     link_notices,
     open_app,
+    open_editor,
     record_downloads,
+    switch_units,
+    type_shared,
     unfold,
     view,
 )
 from streamlit.testing.v1 import AppTest
-from streamlit.testing.v1.element_tree import Block
 
 import dynweights
 from explorer import curves as cv
@@ -83,13 +86,13 @@ def test_step_cursor_is_a_line_on_both_charts_and_in_the_link() -> None:
     for fig in figures(at).values():
         (line,) = fig["layout"]["shapes"]
         assert line["x0"] == line["x1"] == 500
-    at.number_input(key="w.step_cursor").set_value(123).run()
+    at = type_shared(at, "step_cursor", "123")
     assert link(at)["step_cursor"] == "123"
     for fig in figures(at).values():
         assert fig["layout"]["shapes"][0]["x0"] == 123
     assert "value at step 123" in table(at)[0]
     again = open_app({"units": "fraction", "total_steps": "1000", "step_cursor": "123"})
-    assert at.number_input(key="w.step_cursor").value == 123
+    assert again.text_input(key="w.shared.step_cursor").value == "123"
     assert "value at step 123" in table(again)[0]
 
 
@@ -109,25 +112,6 @@ def test_sampled_area_states_its_bound_at_a_billion_steps() -> None:
         assert row["area (Σ over steps = mean × steps)"].endswith("(sampled)")  # noqa: RUF001
 
 
-def _card_of(at: AppTest, text: str) -> Block:
-    """The bordered card (the innermost block) holding a warning that contains ``text``."""
-
-    def walk(node: Any) -> Block | None:
-        for child in getattr(node, "children", {}).values():
-            found = walk(child)
-            if found is not None:
-                return found
-        if isinstance(node, Block):
-            own = [c for c in node.children.values() if c.type == "alert" or "warning" in c.type]
-            if any(text in str(getattr(c, "value", "")) for c in own):
-                return node
-        return None
-
-    found = walk(at.main)
-    assert found is not None, text
-    return found
-
-
 @pytest.mark.parametrize(
     ("curve", "total", "words"),
     [
@@ -138,19 +122,23 @@ def _card_of(at: AppTest, text: str) -> Block:
         ("cosine_with_linear_warmup:warmup_steps=60;warmup_lr=1e-6", 100, "more than half"),
     ],
 )
-def test_each_caution_shows_in_its_own_card(curve: str, total: int, words: str) -> None:
+def test_each_caution_shows_in_its_own_editor(curve: str, total: int, words: str) -> None:
     at = open_app({"units": "steps", "total_steps": str(total), "curve": [curve, "linear"]})
     assert not at.exception
-    (shown,) = [c for c in cautions(at) if words in c]
-    card = _card_of(at, words)
-    labels = [str(m.value) for m in card.get("markdown")] if hasattr(card, "get") else []
+    # The list row says the curve has a caution; its editor says which.
     label = cv.labels(view(at).curves, view(at).shared)[view(at).curves[0].id]
-    assert any(label in text for text in labels), labels
-    assert not any("Linear" in text for text in labels)
+    rows = [str(m.value) for m in at.markdown if "■■■" in str(m.value)]
+    assert "caution" in rows[0]
+    assert "caution" not in rows[1]
+    assert cautions(at) == []
+    at = open_editor(at, 0)
+    (shown,) = [c for c in cautions(at) if words in c]
+    assert shown
+    at = open_editor(at, 1)
+    assert cautions(at) == []
     # A caution never blocks drawing: the curve is in its chart.
     drawn = [t["name"] for f in figures(at).values() for t in f["data"]]
     assert label in drawn
-    assert shown
 
 
 @pytest.mark.parametrize("total", [100, 500_000, 10**9])
@@ -161,7 +149,7 @@ def test_default_view_shows_no_caution(total: int) -> None:
 
 
 def test_pytorch_rise_after_total_is_folded_under_the_formula() -> None:
-    at = open_app({"units": "fraction", "curve": "cosine_annealing"})
+    at = open_editor(open_app({"units": "fraction", "curve": "cosine_annealing"}), 0)
     assert cautions(at) == []
     unfold(at, f"open.{view(at).curves[0].id}.formula")
     (formula,) = [e for e in at.expander if e.label == "Formula"]
@@ -218,11 +206,10 @@ def test_image_export_has_room_for_legend_and_caption() -> None:
 def test_colours_are_okabe_ito_and_stay_with_their_curves() -> None:
     at = open_app({"units": "fraction"})
     okabe_ito = {"#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000"}
-    assert {c for c, _ in cv.PALETTE} >= okabe_ito
+    assert set(cv.PALETTE) >= okabe_ito
     before = {t["name"]: t["line"]["color"] for f in figures(at).values() for t in f["data"]}
     assert len(set(before.values())) == 4
-    first = view(at).curves[0]
-    at.button(key=f"w.{first.id}.rm").click().run()
+    at = click(at, 0, "rm")
     after = {t["name"]: t["line"]["color"] for f in figures(at).values() for t in f["data"]}
     assert after == {k: v for k, v in before.items() if k != "Linear"}
 
@@ -230,7 +217,7 @@ def test_colours_are_okabe_ito_and_stay_with_their_curves() -> None:
 def test_link_notice_vanishes_once_its_value_changes() -> None:
     at = open_app({"units": "fraction", "total_steps": "abc", "curve": ["linear", "nope"]})
     assert len(link_notices(at)) == 2
-    at.number_input(key="w.total_steps").set_value(2000).run()
+    at = type_shared(at, "total_steps", "2000")
     (left,) = link_notices(at)
     assert "`nope`" in left
     at.run()
@@ -249,12 +236,13 @@ def test_link_notice_can_be_dismissed() -> None:
 
 def test_a_formula_is_sent_only_while_open_and_stays_open() -> None:
     at = open_app({"units": "fraction", "curve": ["cosine", "linear"]})
+    at = open_editor(at, 1)
     assert not at.latex  # closed: Streamlit would send (and the browser draw) it anyway
     second = view(at).curves[1]
     unfold(at, f"open.{second.id}.formula")
     formula = f"$$\n{dynweights.schedule('linear').formula}\n$$"
     (latex,) = at.latex
     assert latex.value == formula
-    # Adding a curve reseeds every widget; what the user opened stays open.
-    at.selectbox(key="w.add").set_value("cosine").run()
+    # Switching units reseeds every widget; what the user opened stays open.
+    at = switch_units(at, "steps")
     assert [e.value for e in at.latex] == [formula]
