@@ -36,6 +36,7 @@ from dynweights.library import (
     tanh_decay,
 )
 from dynweights.lr import cosine_annealing, cosine_warm_restarts, cosine_with_linear_warmup
+from dynweights.plateau import reduce_on_plateau
 from dynweights.presets import PRESETS, Preset
 from dynweights.sampling import DEFAULT_POINTS, MAX_POINTS, plot_steps
 from dynweights.weights import cosine, cyclical_annealing, exponential, linear, power, sigmoid_ramp
@@ -78,6 +79,7 @@ __all__ = [
     "plot_steps",
     "polynomial_decay",
     "power",
+    "reduce_on_plateau",
     "schedule",
     "sigmoid_ramp",
     "step_decay",

@@ -253,6 +253,7 @@ def test_public_api_is_pinned_and_sorted():
         "plot_steps",
         "polynomial_decay",
         "power",
+        "reduce_on_plateau",
         "schedule",
         "sigmoid_ramp",
         "step_decay",
