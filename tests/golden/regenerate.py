@@ -10,8 +10,9 @@ Run from the repository root, in a venv made from ``requirements-peers.txt``
 
 timm is installed without its dependencies (they would pull torchvision) and
 is in no requirements file. ``import timm`` then fails, so only the folder
-``timm/scheduler/`` is loaded, as a package of its own (``_timm_scheduler``):
-its modules import each other relatively and need only torch. Keras runs on
+``timm/scheduler/`` is loaded, as a package of its own (``_timm_scheduler``,
+by ``timm_scheduler.py``, which ``timm_train.py`` shares): its modules need
+only torch. Keras runs on
 the jax backend in float64.
 
 Each case names one of our schedules with our parameter names, the peer call
