@@ -36,8 +36,10 @@ from dynweights.library import (
     tanh_decay,
 )
 from dynweights.lr import cosine_annealing, cosine_warm_restarts, cosine_with_linear_warmup
+from dynweights.plateau import reduce_on_plateau
 from dynweights.presets import PRESETS, Preset
 from dynweights.sampling import DEFAULT_POINTS, MAX_POINTS, plot_steps
+from dynweights.timm import from_timm
 from dynweights.weights import cosine, cyclical_annealing, exponential, linear, power, sigmoid_ramp
 
 __all__ = [
@@ -67,6 +69,7 @@ __all__ = [
     "exponential_decay",
     "from_hf_trainer",
     "from_json",
+    "from_timm",
     "get_schedule",
     "inverse_sqrt",
     "inverse_time_decay",
@@ -78,6 +81,7 @@ __all__ = [
     "plot_steps",
     "polynomial_decay",
     "power",
+    "reduce_on_plateau",
     "schedule",
     "sigmoid_ramp",
     "step_decay",

@@ -9,7 +9,7 @@ from typing import Any
 
 from numpy.typing import ArrayLike
 
-from dynweights import decay, library, lr, weights
+from dynweights import decay, library, lr, timm, weights
 from dynweights._bound import Bound, bind
 from dynweights._phases import phases
 from dynweights._spec import Schedule, Value, Values
@@ -90,6 +90,8 @@ def from_dict(data: Mapping[str, Any]) -> Bound:
                 f'params of "phases" must be exactly {{"phases": [...]}}, got {_keys(params)}'
             )
         return phases(params["phases"])
+    if name == "timm":
+        return timm.from_params(params)
     return schedule(str(name) if isinstance(name, str) else name, **params)
 
 

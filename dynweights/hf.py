@@ -14,11 +14,14 @@ import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from numpy.typing import ArrayLike
+
 from dynweights._bound import Bound, imported
 from dynweights._checks import check_int, check_real, fail, show
-from dynweights._phases import phases
+from dynweights._phases import MAX_PHASES, phases
 from dynweights._registry import schedule
 from dynweights.budget import Budget, warmup_steps
+from dynweights.plateau import reduce_on_plateau
 
 # TrainingArguments' own defaults (transformers 5.23).
 DEFAULTS: Mapping[str, Any] = {
@@ -43,7 +46,23 @@ NOT_UNDERSTOOD = frozenset(
         "lr_scheduler_callable",
     }
 )
-LOSS_DEPENDENT = ("reduce_lr_on_plateau", "greedy")
+LOSS_DEPENDENT = ("greedy",)
+PLATEAU = "reduce_lr_on_plateau"
+# ReduceLROnPlateau's arguments and defaults (torch 2.13): Hugging Face passes
+# lr_scheduler_kwargs to it as they are, so ``mode`` is "min" unless given there,
+# whatever metric_for_best_model and greater_is_better say.
+PLATEAU_KWARGS: Mapping[str, Any] = {
+    "mode": "min",
+    "factor": 0.1,
+    "patience": 10,
+    "threshold": 1e-4,
+    "threshold_mode": "rel",
+    "cooldown": 0,
+    "min_lr": 0.0,
+    "eps": 1e-8,
+}
+# The fields that say when the Trainer evaluates (and so steps a plateau scheduler).
+EVAL_KEYS = frozenset({"eval_strategy", "eval_steps", "eval_delay", "logging_steps"})
 
 
 def _kwargs(config: Mapping[str, Any]) -> dict[str, Any]:
@@ -153,16 +172,31 @@ def _cosine_with_min_lr(lr: float, t: int, w: int, kw: dict[str, Any]) -> Bound:
 
 def _cosine_warmup_with_min_lr(lr: float, t: int, w: int, kw: dict[str, Any]) -> Bound:
     kind = "cosine_warmup_with_min_lr"
-    kw = _take(kw, {"num_cycles": 0.5, "min_lr": None, "min_lr_rate": None}, kind)
+    allowed = {"num_cycles": 0.5, "min_lr": None, "min_lr_rate": None, "warmup_lr_rate": None}
+    kw = _take(kw, allowed, kind)
     _half_cosine(kw)
     floor = _min_lr(kw, lr, kind)
     if not 1 <= w < t:
         fail("warmup_steps", f"in [1, max_steps) = [1, {t}) for {kind}", w)
     # Hugging Face counts this warmup from update 1: lr (k + 1) / W, reaching lr at
     # k = W - 1, where the cosine starts; the floor comes at the last update, T - 1.
+    # With warmup_lr_rate r it is lr (r + (1 - r) k / (W - 1)): from r lr to lr, the
+    # same steps.
+    start = lr / w
+    if kw["warmup_lr_rate"] is not None:
+        rate = check_real("lr_scheduler_kwargs['warmup_lr_rate']", kw["warmup_lr_rate"], 0.0, 1.0)
+        if w == 1:
+            fail(
+                "warmup_steps",
+                f">= 2 with warmup_lr_rate for {kind} (with 1, update 0 runs at "
+                "warmup_lr_rate * learning_rate and the cosine starts one update past its "
+                "peak, which no chain of phases draws)",
+                w,
+            )
+        start = lr * rate
     items: list[dict[str, Any]] = []
     if w > 1:
-        items.append({"shape": "linear", "steps": w - 1, "start": lr / w, "end": lr})
+        items.append({"shape": "linear", "steps": w - 1, "start": start, "end": lr})
     items.append({"shape": "cosine", "steps": t - w, "start": lr, "end": floor})
     items.append({"shape": "constant", "steps": 1, "start": floor})
     return phases(items)
@@ -238,7 +272,13 @@ def budget_of(config: Mapping[str, Any], num_examples: int, world_size: int = 1)
     )
 
 
-def from_hf_trainer(config: Mapping[str, Any], *, num_examples: int, world_size: int = 1) -> Bound:
+def from_hf_trainer(
+    config: Mapping[str, Any],
+    *,
+    num_examples: int,
+    world_size: int = 1,
+    metrics: ArrayLike | None = None,
+) -> Bound:
     """The schedule a ``transformers.Trainer`` with this config uses, step by step.
 
     Args:
@@ -251,15 +291,29 @@ def from_hf_trainer(config: Mapping[str, Any], *, num_examples: int, world_size:
         are listed in the result's ``ignored``.
       num_examples: the training set's size.
       world_size: data-parallel processes.
+      metrics: for ``lr_scheduler_type="reduce_lr_on_plateau"`` only, and then
+        required: the metric of each evaluation that stepped the scheduler, in
+        order (``eval_`` + ``metric_for_best_model``, by default ``eval_loss``).
+        The Trainer evaluates, and steps the scheduler, every ``eval_steps``
+        updates and after the last one (``eval_strategy="steps"``, from
+        ``eval_delay`` on) or after each epoch (``"epoch"``); it ignores the
+        warmup. ``lr_scheduler_kwargs`` are ``ReduceLROnPlateau``'s, whose
+        ``mode`` is ``"min"`` unless given there, even for a metric where
+        greater is better.
 
     Returns:
       A ``Bound`` whose ``total_steps`` is the Trainer's ``max_steps`` and whose
-      value at step ``k`` is the learning rate of optimizer update ``k``.
+      value at step ``k`` is the learning rate of optimizer update ``k``. For
+      ``reduce_lr_on_plateau`` it is a chain of constant phases, one per rate
+      (``dynweights.reduce_on_plateau`` gives the rate after each evaluation);
+      a cut by the evaluation after the last update is used by no update and
+      is not drawn: the value at ``total_steps`` is the last update's.
 
     Raises:
-      ValueError: naming the field for a bad value, an unknown scheduler type, a
-        scheduler that depends on the loss (``reduce_lr_on_plateau``, ``greedy``),
-        or a field that would change the schedule in a way not modelled here.
+      ValueError: naming the field for a bad value, an unknown scheduler type,
+        ``greedy`` (it depends on the loss), ``metrics`` missing for a plateau
+        or given for another type, or a field that would change the schedule
+        in a way not modelled here.
 
     >>> s = from_hf_trainer(
     ...     {"learning_rate": 0.1, "lr_scheduler_type": "cosine", "warmup_steps": 0.1,
@@ -286,15 +340,97 @@ def from_hf_trainer(config: Mapping[str, Any], *, num_examples: int, world_size:
             f"lr_scheduler_type={kind!r} depends on the training loss, not only on the "
             "step, so it has no curve to draw"
         )
-    if not isinstance(kind, str) or kind not in BUILDERS:  # a list is unhashable
-        fail("lr_scheduler_type", "one of " + ", ".join(repr(k) for k in BUILDERS), kind)
+    if kind != PLATEAU and (not isinstance(kind, str) or kind not in BUILDERS):
+        choices = ", ".join(repr(k) for k in (*BUILDERS, PLATEAU))
+        fail("lr_scheduler_type", "one of " + choices, kind)
     lr = check_real("learning_rate", c["learning_rate"], 0.0)
     budget = budget_of(config, num_examples, world_size)
     total = budget.total_steps
-    warmup = _warmup(c, total)
-    s = BUILDERS[kind](lr, total, warmup, _kwargs(c))
-    ignored = tuple(sorted(k for k in config if k not in SCHEDULE_KEYS))
+    known = SCHEDULE_KEYS
+    if kind == PLATEAU:
+        if metrics is None:
+            fail(
+                "metrics",
+                f"given for lr_scheduler_type={PLATEAU!r}: its rate follows the metric of "
+                "each evaluation, not only the step",
+                metrics,
+            )
+        s = _plateau(lr, total, budget, c, metrics)
+        known = SCHEDULE_KEYS | EVAL_KEYS
+    else:
+        if metrics is not None:
+            fail(
+                "metrics", f"None for lr_scheduler_type={kind!r} (only {PLATEAU} reads it)", metrics
+            )
+        s = BUILDERS[kind](lr, total, _warmup(c, total), _kwargs(c))
+    ignored = tuple(sorted(k for k in config if k not in known))
     return imported(s, f"hf: {kind}", ignored)
+
+
+def _plateau(
+    lr: float, total: int, budget: Budget, c: Mapping[str, Any], metrics: ArrayLike
+) -> Bound:
+    """Constant phases between the evaluations that step ``ReduceLROnPlateau``."""
+    kw = _take(_kwargs(c), PLATEAU_KWARGS, PLATEAU)
+    evals = _evaluations(c, budget, total)
+    try:
+        rates = reduce_on_plateau(metrics, lr=lr, **kw)
+    except ValueError as error:
+        name, rest = str(error).split(" ", 1)
+        raise ValueError(
+            f"lr_scheduler_kwargs[{name!r}] {rest}" if name in kw else str(error)
+        ) from None
+    if len(rates) - 1 != len(evals):
+        shown = ", ".join(str(e) for e in evals[:5]) + (", ..." if len(evals) > 5 else "")
+        fail(
+            "metrics",
+            f"one value per evaluation, {len(evals)} of them (after updates {shown or 'none'})",
+            len(rates) - 1,
+        )
+    # Update k runs at the rate after the evaluations at steps <= k.
+    items: list[dict[str, Any]] = []
+    for start, end, rate in zip([0, *evals], [*evals, total], rates, strict=False):
+        if end <= start:
+            continue
+        if items and items[-1]["start"] == rate:
+            items[-1]["steps"] += end - start
+        else:
+            items.append({"shape": "constant", "steps": end - start, "start": float(rate)})
+    if len(items) > MAX_PHASES:
+        fail("metrics", f"a run with at most {MAX_PHASES - 1} learning-rate cuts", metrics)
+    return phases(items)
+
+
+def _evaluations(c: Mapping[str, Any], budget: Budget, total: int) -> list[int]:
+    """The global steps after which the Trainer evaluates (transformers 5.23)."""
+    strategy = str(c.get("eval_strategy", "no"))
+    strategy = strategy.rsplit(".", 1)[-1].lower()  # an IntervalStrategy member, or its value
+    delay = check_real("eval_delay", c.get("eval_delay", 0), 0.0)
+    if strategy == "steps":
+        raw = c.get("eval_steps") or c.get("logging_steps", 500)
+        every = check_real("eval_steps", raw, 0.0, low_open=True)
+        if every < 1:
+            size = math.ceil(total * every)
+        elif every.is_integer():
+            size = int(every)
+        else:
+            fail("eval_steps", "an integer if bigger than 1, or a ratio below 1", raw)
+        steps = [g for g in range(size, total + 1, size) if delay <= g]
+        if total % size and delay <= total:
+            steps.append(total)
+        return steps
+    if strategy == "epoch":
+        per, batches = budget.steps_per_epoch, budget.batches_per_epoch
+        out = []
+        for epoch in range(math.ceil(total / per)):
+            end = min(per * (epoch + 1), total)
+            done = end - per * epoch
+            # state.epoch at the end of the epoch: whole, or the batches seen of it.
+            seen = epoch + 1.0 if done == per else epoch + done * budget.accumulation / batches
+            if delay <= seen:
+                out.append(end)
+        return out
+    fail("eval_strategy", f"'steps' or 'epoch' for lr_scheduler_type={PLATEAU!r}", strategy)
 
 
 def _warmup(c: Mapping[str, Any], total: int) -> int:

@@ -183,7 +183,9 @@ def cosine_warm_restarts(
 
     With ``peak_decay < 1`` each restart's peak is the previous one times
     ``peak_decay`` over a fixed floor: timm's ``CosineLRScheduler(t_initial=C,
-    cycle_mul=m, cycle_decay=d, lr_min=min_lr)`` (which misplaces a restart
+    cycle_mul=m, cycle_decay=d, lr_min=min_lr)`` while it is below its
+    ``cycle_limit`` (after its last cycle timm holds ``lr_min``: see
+    ``dynweights.from_timm``) (which misplaces a restart
     where its float logarithm rounds down: 242 for ``C=2, m=3``; ours is exact)
     and, with ``min_lr=0``, Keras's ``CosineDecayRestarts(m_mul=d, alpha=0)``.
 

@@ -22,6 +22,11 @@ The script checks, for every update, that it equals the lr read in
 / grad. The Trainer steps the scheduler after the optimizer, so the lr read
 after an update (``on_step_end``) is already the next one's.
 
+A ``reduce_lr_on_plateau`` run also evaluates on 4 rows, where the model's
+loss is 10 + the loss rounded to an integer, so that it plateaus; the Trainer steps
+``ReduceLROnPlateau`` with each ``eval_loss``, recorded in ``metrics`` with
+the global step of its evaluation (``evaluated_after``).
+
 How transformers 5.23.0 turns the arguments into steps (the source lines are
 quoted at the bottom of this docstring):
 
@@ -242,6 +247,28 @@ CONFIGS: list[tuple[str, int, dict[str, Any]]] = [
          "warmup_steps": 0.2, "per_device_train_batch_size": 4, "max_steps": 30},
     ),
     (
+        "cosine_warmup_with_min_lr-warmup_lr_rate",
+        40,
+        {"lr_scheduler_type": "cosine_warmup_with_min_lr",
+         "lr_scheduler_kwargs": {"min_lr_rate": 0.05, "warmup_lr_rate": 0.1}, "warmup_steps": 5,
+         "per_device_train_batch_size": 4, "num_train_epochs": 2},
+    ),
+    (
+        "reduce_lr_on_plateau-eval_steps-patience1-final_eval",
+        40,
+        {"lr_scheduler_type": "reduce_lr_on_plateau",
+         "lr_scheduler_kwargs": {"patience": 1, "factor": 0.5}, "eval_strategy": "steps",
+         "eval_steps": 3, "per_device_train_batch_size": 4, "num_train_epochs": 5},
+    ),
+    (
+        "reduce_lr_on_plateau-epoch-mode_max-eval_delay-fractional_epochs",
+        20,
+        {"lr_scheduler_type": "reduce_lr_on_plateau",
+         "lr_scheduler_kwargs": {"mode": "max", "patience": 0, "factor": 0.5},
+         "eval_strategy": "epoch", "eval_delay": 1.5, "per_device_train_batch_size": 4,
+         "gradient_accumulation_steps": 2, "num_train_epochs": 4.5, "warmup_steps": 3},
+    ),
+    (
         "linear-drop_last-accumulation5",
         50,
         {"lr_scheduler_type": "linear", "warmup_steps": 1, "per_device_train_batch_size": 4,
@@ -268,8 +295,12 @@ class OneParameter(torch.nn.Module):
         super().__init__()
         self.w = torch.nn.Parameter(torch.zeros((), dtype=torch.float64))
 
-    def forward(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
-        return {"loss": (self.w * x).mean()}
+    def forward(self, x: torch.Tensor, return_loss: bool = True) -> dict[str, torch.Tensor]:
+        # return_loss=True: the Trainer computes an eval_loss without labels.
+        loss = (self.w * x).mean()
+        if not self.training:  # evaluation: 10 + the loss rounded, so that it plateaus
+            loss = 10 + torch.round(loss)
+        return {"loss": loss}
 
 
 class Recorder(TrainerCallback):
@@ -280,6 +311,7 @@ class Recorder(TrainerCallback):
         self.last_lr_at_step_begin: list[float] = []
         self.at_pre_optimizer_step: list[float] = []
         self.applied: list[tuple[float, float, float]] = []  # (w before, w after, grad)
+        self.evaluations: list[tuple[int, float]] = []  # (global step, eval_loss)
 
     def on_step_begin(self, args, state, control, optimizer=None, lr_scheduler=None, **kwargs):
         self.at_step_begin.append(float(optimizer.param_groups[0]["lr"]))
@@ -288,6 +320,9 @@ class Recorder(TrainerCallback):
     def on_pre_optimizer_step(self, args, state, control, optimizer=None, model=None, **kwargs):
         self.at_pre_optimizer_step.append(float(optimizer.param_groups[0]["lr"]))
         self._before = (float(model.w.detach()), float(model.w.grad))
+
+    def on_evaluate(self, args, state, control, metrics=None, **kwargs):
+        self.evaluations.append((state.global_step, float(metrics["eval_loss"])))
 
     def on_optimizer_step(self, args, state, control, model=None, **kwargs):
         before, grad = self._before
@@ -319,6 +354,7 @@ def record(case_id: str, num_examples: int, config: dict[str, Any]) -> dict[str,
             model=OneParameter(),
             args=args,
             train_dataset=Ones(num_examples),
+            eval_dataset=Ones(4) if "eval_strategy" in config else None,
             callbacks=[recorder],
         )
         trainer.remove_callback(transformers.PrinterCallback)  # no metrics on stdout
@@ -334,7 +370,7 @@ def record(case_id: str, num_examples: int, config: dict[str, Any]) -> dict[str,
         assert abs((before - after) - lrs[k] * grad) <= 1e-12 * max(1.0, abs(before)), (case_id, k)
     expected = _expected_steps(num_examples, config)
     assert (len_dataloader, max_steps, warmup_steps) == expected, (case_id, expected)
-    return {
+    run = {
         "id": case_id,
         "config": {**BASE, **config},
         "num_examples": num_examples,
@@ -343,6 +379,11 @@ def record(case_id: str, num_examples: int, config: dict[str, Any]) -> dict[str,
         "warmup_steps_resolved": warmup_steps,
         "lrs": lrs,
     }
+    if recorder.evaluations:
+        # The metric each evaluation stepped ReduceLROnPlateau with, and after which update.
+        run["evaluated_after"] = [step for step, _ in recorder.evaluations]
+        run["metrics"] = [metric for _, metric in recorder.evaluations]
+    return run
 
 
 def _warmup_ratio_note() -> str:

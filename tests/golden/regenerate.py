@@ -10,8 +10,9 @@ Run from the repository root, in a venv made from ``requirements-peers.txt``
 
 timm is installed without its dependencies (they would pull torchvision) and
 is in no requirements file. ``import timm`` then fails, so only the folder
-``timm/scheduler/`` is loaded, as a package of its own (``_timm_scheduler``):
-its modules import each other relatively and need only torch. Keras runs on
+``timm/scheduler/`` is loaded, as a package of its own (``_timm_scheduler``,
+by ``timm_scheduler.py``, which ``timm_train.py`` shares): its modules need
+only torch. Keras runs on
 the jax backend in float64.
 
 Each case names one of our schedules with our parameter names, the peer call
@@ -33,14 +34,9 @@ jumps (to 0 or its floor) at ``total_steps`` instead of ending its curve.
 
 from __future__ import annotations
 
-import importlib
-import importlib.metadata
-import importlib.util
 import json
 import math
 import os
-import sys
-import types
 from collections.abc import Callable, Iterable, Sequence
 from fractions import Fraction
 from pathlib import Path
@@ -54,6 +50,7 @@ import numpy as np
 import optax
 import torch
 import transformers
+from timm_scheduler import load as load_timm_scheduler
 from torch.optim.lr_scheduler import LRScheduler
 
 # optax and keras compute in float32 unless x64 is on; the fixtures must be float64.
@@ -61,22 +58,7 @@ jax.config.update("jax_enable_x64", True)
 keras.config.set_floatx("float64")
 
 
-def _load_timm_scheduler() -> types.ModuleType:
-    """``timm/scheduler/`` as the package ``_timm_scheduler``, without ``import timm``."""
-    spec = importlib.util.find_spec("timm")  # finds the folder, runs nothing
-    if spec is None or not spec.submodule_search_locations:
-        raise SystemExit("timm is missing: pip install --no-deps timm==1.0.31")
-    folder = Path(next(iter(spec.submodule_search_locations))) / "scheduler"
-    package = types.ModuleType("_timm_scheduler")
-    package.__path__ = [str(folder)]  # its __init__ would import timm; skip it
-    sys.modules["_timm_scheduler"] = package
-    for name in ("cosine_lr", "tanh_lr", "wsd_lr"):
-        setattr(package, name, importlib.import_module(f"_timm_scheduler.{name}"))
-    package.__version__ = importlib.metadata.version("timm")
-    return package
-
-
-timm_scheduler = _load_timm_scheduler()
+timm_scheduler = load_timm_scheduler()
 
 OUT = Path(__file__).with_name("peers.json")
 # Every step up to this many; beyond, about this many spread steps plus the
