@@ -242,6 +242,7 @@ def test_public_api_is_pinned_and_sorted():
         "exponential_decay",
         "from_hf_trainer",
         "from_json",
+        "from_torch",
         "get_schedule",
         "inverse_sqrt",
         "inverse_time_decay",
