@@ -502,6 +502,12 @@ def parse(source: str) -> Call:
         raise ValueError(f"source is not valid Python: {show(str(error))}") from None
     except (RecursionError, MemoryError):
         raise ValueError("source is nested too deeply to read") from None
+    for node in ast.walk(module):  # iterative: no recursion on deep input
+        name = (
+            getattr(node, "id", None) or getattr(node, "attr", None) or getattr(node, "arg", None)
+        )
+        if isinstance(name, str):
+            _check_name(name)
     body = module.body
     if len(body) != 1:
         raise ValueError(
@@ -587,7 +593,18 @@ def _checked(call: Call, depth: int) -> Call:
         raise ValueError(
             "OneCycleLR: total_steps must be given, or both epochs and steps_per_epoch"
         )
-    return Call(name, tuple(out.items()))
+    # torch's defaults are left out: StepLR(o, 3) and StepLR(o, 3, gamma=0.1) read the same.
+    missing = object()
+    kept = {
+        key: value
+        for key, value in out.items()
+        if key != "last_epoch"
+        and not (
+            DEFAULTS[name].get(key, missing) == value
+            and type(DEFAULTS[name].get(key)) is type(value)
+        )
+    }
+    return Call(name, tuple(kept.items()))
 
 
 def _check_arg(name: str, key: str, raw: Any, given: Mapping[str, Any], depth: int) -> Any:
@@ -640,7 +657,7 @@ def _check_arg(name: str, key: str, raw: Any, given: Mapping[str, Any], depth: i
     if key == "factor":
         return _real(name, key, value, 0.0, 1.0)
     if key == "start_factor":
-        return _real(name, key, value, 0.0, 1.0, low_open=True)
+        return _real(name, key, value, 0.0, 1.0, low_open=True, rule="in (0, 1]")
     if key == "end_factor" or key == "pct_start":
         return _real(name, key, value, 0.0, 1.0)
     if key == "power":
@@ -661,6 +678,8 @@ class TorchRaises(ValueError):
 def _lambda_at(where: str, e: ExprTree, step: int) -> float:
     try:
         value = _evaluate(e, step)
+        if not isinstance(value, complex):
+            value = float(value)  # as torch's base_lr * value converts it
     except (ArithmeticError, ValueError) as error:
         raise TorchRaises(f"{where}: lr_lambda raises at step {step}: {error}") from None
     if isinstance(value, complex):
