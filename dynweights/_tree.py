@@ -612,7 +612,11 @@ class Product(Node):
         return "(" + " * ".join(f"({f.code(lang, u)})" for f in self.factors) + ")"
 
     def latex(self, u: str) -> str:
-        return r" \cdot ".join(rf"\left({f.latex(u)}\right)" for f in self.factors)
+        def factor(f: Node) -> str:
+            plain = isinstance(f, Leaf) and f.template.replace(".", "", 1).isdigit()
+            return f.latex(u) if plain else rf"\left({f.latex(u)}\right)"
+
+        return r" \cdot ".join(factor(f) for f in self.factors)
 
     def values(self, u: Array) -> Array:
         out = np.array(self.factors[0].values(u), dtype=np.float64)

@@ -170,10 +170,11 @@ def _check(source: str, lr: float, steps: int) -> float:
     expected = np.array(want)
     error = np.abs(got - expected) / np.where(expected == 0, 1.0, np.abs(expected))
     assert np.all((error <= RTOL) | (got == expected)), (source, got, expected)
+    assert s.formula.startswith(r"\eta_t = ")
     return float(error.max())
 
 
-EXAMPLES = 150
+EXAMPLES = 400
 
 
 @settings(
