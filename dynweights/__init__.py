@@ -38,6 +38,7 @@ from dynweights.library import (
 from dynweights.lr import cosine_annealing, cosine_warm_restarts, cosine_with_linear_warmup
 from dynweights.plateau import reduce_on_plateau
 from dynweights.presets import PRESETS, Preset
+from dynweights.pytorch import from_torch
 from dynweights.sampling import DEFAULT_POINTS, MAX_POINTS, plot_steps
 from dynweights.timm import from_timm
 from dynweights.weights import cosine, cyclical_annealing, exponential, linear, power, sigmoid_ramp
@@ -70,6 +71,7 @@ __all__ = [
     "from_hf_trainer",
     "from_json",
     "from_timm",
+    "from_torch",
     "get_schedule",
     "inverse_sqrt",
     "inverse_time_decay",

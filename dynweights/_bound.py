@@ -111,6 +111,12 @@ class Bound:
         return hash(self._key)
 
     def __repr__(self) -> str:
+        if self.name == "torch":  # an import re-reads its source (dynweights.from_torch)
+            p = self.params
+            return (
+                f"dynweights.from_torch({p['source']!r}, lr={p['init_lr']!r}, "
+                f"total_steps={p['total_steps']!r})"
+            )
         args = ", ".join(f"{k}={v!r}" for k, v in self.params.items())
         return f"dynweights.schedule({self.name!r}, {args})"
 

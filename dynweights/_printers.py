@@ -48,7 +48,7 @@ def _scheduler(s: Bound, native: Native, module: str) -> str:
     """A peer's scheduler class on ``optimizer``, which it reads ``init_lr`` from."""
     args = f"# With the Trainer: {native.training_args}\n" if native.training_args else ""
     return (
-        f"import {module}\n\n{args}{_differs(native)}"
+        f"{_imports(module, native.call)}\n{args}{_differs(native)}"
         "# The scheduler starts from the lr the optimizer has when it is built\n"
         "# (Hugging Face's polynomial and min-lr schedules read optimizer.defaults).\n"
         f'optimizer.defaults["lr"] = {num(s.params["init_lr"])}\n'
@@ -58,6 +58,11 @@ def _scheduler(s: Bound, native: Native, module: str) -> str:
         f"scheduler = {native.call}\n"
         '# Read optimizer.param_groups[0]["lr"] for step k before the k-th scheduler.step().\n'
     )
+
+
+def _imports(module: str, call: str) -> str:
+    """``import module``, and ``import math`` when the call uses it (a lambda)."""
+    return f"import math\nimport {module}\n" if "math." in call else f"import {module}\n"
 
 
 def _torch(s: Bound, target: str) -> str:

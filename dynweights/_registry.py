@@ -92,6 +92,15 @@ def from_dict(data: Mapping[str, Any]) -> Bound:
         return phases(params["phases"])
     if name == "timm":
         return timm.from_params(params)
+    if name == "torch":
+        from dynweights.pytorch import from_torch  # it imports this module
+
+        if set(params) != {"source", "init_lr", "total_steps"}:
+            raise ValueError(
+                'params of "torch" must be exactly {"source", "init_lr", "total_steps"}, '
+                f"got {_keys(params)}"
+            )
+        return from_torch(params["source"], lr=params["init_lr"], total_steps=params["total_steps"])
     return schedule(str(name) if isinstance(name, str) else name, **params)
 
 

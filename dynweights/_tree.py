@@ -463,3 +463,206 @@ def _compile_scalar(body: str, total: str) -> Callable[[float], float]:
 def formula(family: str, tree: Node) -> str:
     """The schedule as LaTeX: ``w_t = ...`` for a weight, ``\\eta_t = ...`` for a rate."""
     return ("w_t = " if family == "weight" else r"\eta_t = ") + tree.latex("t")
+
+
+# The functions an expression leaf may call, by their ``math`` name: how numpy,
+# jax.numpy and keras.ops spell them (``np.arctan``, not ``np.atan``).
+EXPR_FUNCTIONS = {
+    "cos": "cos",
+    "sin": "sin",
+    "tan": "tan",
+    "acos": "arccos",
+    "asin": "arcsin",
+    "atan": "arctan",
+    "cosh": "cosh",
+    "sinh": "sinh",
+    "tanh": "tanh",
+    "exp": "exp",
+    "expm1": "expm1",
+    "log": "log",
+    "log1p": "log1p",
+    "log2": "log2",
+    "log10": "log10",
+    "sqrt": "sqrt",
+    "floor": "floor",
+    "ceil": "ceil",
+    "fabs": "abs",
+}
+_PREFIX = {"python": "math", "numpy": "np", "jax": "jnp", "keras": "ops"}
+_TEX_OPS = {"<": "<", "<=": r"\le", ">": ">", ">=": r"\ge", "==": "=", "!=": r"\ne"}
+
+# An expression over the step, as nested tuples (``Expr.expr``):
+#   ("num", 0.95)  ("var",)  ("const", "pi" | "e" | "tau")  ("neg", a)
+#   ("bin", "+" | "-" | "*" | "/" | "//" | "%" | "**", a, b)
+#   ("cmp", "<" | "<=" | ">" | ">=" | "==" | "!=", a, b)  ("if", cond, a, b)
+#   ("call", "min" | "max" | "abs" | <a key of EXPR_FUNCTIONS>, a, ...)
+ExprTree = tuple[Any, ...]
+
+
+def expr_code(e: ExprTree, lang: Lang, u: str) -> str:
+    """``e`` as an expression in ``lang``, every operation parenthesised."""
+    kind = e[0]
+    if kind == "num":
+        return f"({num(e[1])})" if e[1] < 0 else num(e[1])
+    if kind == "var":
+        return u
+    if kind == "const":
+        return f"math.{e[1]}"
+    if kind == "neg":
+        return f"(-{expr_code(e[1], lang, u)})"
+    if kind in ("bin", "cmp"):
+        return f"({expr_code(e[2], lang, u)} {e[1]} {expr_code(e[3], lang, u)})"
+    if kind == "if":
+        c, a, b = (expr_code(x, lang, u) for x in e[1:])
+        return lang.select(c, a, b)
+    name, args = e[1], [expr_code(x, lang, u) for x in e[2:]]
+    if name in ("min", "max"):
+        pick = lang.min if name == "min" else lang.max
+        out = args[0]
+        for arg in args[1:]:
+            out = pick(out, arg)
+        return out
+    if name == "abs" or name == "fabs":
+        return (
+            f"abs({args[0]})" if lang.name == "python" else f"{_PREFIX[lang.name]}.abs({args[0]})"
+        )
+    spelled = name if lang.name == "python" else EXPR_FUNCTIONS[name]
+    return f"{_PREFIX[lang.name]}.{spelled}({args[0]})"
+
+
+def expr_latex(e: ExprTree, u: str) -> str:
+    """``e`` in LaTeX."""
+    kind = e[0]
+    if kind == "num":
+        return tex_num(e[1])
+    if kind == "var":
+        return u
+    if kind == "const":
+        return {"pi": r"\pi", "e": "e", "tau": r"\tau"}[e[1]]
+    if kind == "neg":
+        return rf"-\left({expr_latex(e[1], u)}\right)"
+    if kind == "if":
+        c, a, b = (expr_latex(x, u) for x in e[1:])
+        return rf"\begin{{cases}} {a} & {c} \\ {b} & \text{{otherwise}} \end{{cases}}"
+    if kind in ("bin", "cmp"):
+        op, a, b = e[1], expr_latex(e[2], u), expr_latex(e[3], u)
+        if kind == "cmp":
+            return f"{a} {_TEX_OPS[op]} {b}"
+        if op == "/":
+            return rf"\frac{{{a}}}{{{b}}}"
+        if op == "//":
+            return rf"\left\lfloor \frac{{{a}}}{{{b}}} \right\rfloor"
+        if op == "**":
+            return rf"\left({a}\right)^{{{b}}}"
+        tex_op = {"+": "+", "-": "-", "*": r"\cdot", "%": r"\bmod"}[op]
+        return rf"\left({a} {tex_op} {b}\right)"
+    name, args = e[1], [expr_latex(x, u) for x in e[2:]]
+    if name in ("abs", "fabs"):
+        return rf"\left|{args[0]}\right|"
+    if name == "sqrt":
+        return rf"\sqrt{{{args[0]}}}"
+    if name in ("floor", "ceil"):
+        side = "floor" if name == "floor" else "ceil"
+        return rf"\left\l{side} {args[0]} \right\r{side}"
+    command = (
+        rf"\{name}"
+        if name in ("min", "max", "cos", "sin", "tan", "exp", "log", "tanh")
+        else (rf"\operatorname{{{name}}}")
+    )
+    return rf"{command}\left({', '.join(args)}\right)"
+
+
+@dataclass(frozen=True)
+class Expr(Node):
+    """A leaf written as an expression tree of the local step (a ``LambdaLR`` lambda).
+
+    Unlike :class:`Leaf`, whose template is fixed text, an expression may hold
+    conditional expressions, which each target spells its own way (``where``).
+    numpy evaluates both branches of a condition; the branch not taken may
+    divide by zero, so those warnings are silenced.
+    """
+
+    expr: ExprTree
+    length: float = math.inf
+
+    def code(self, lang: Lang, u: str) -> str:
+        return expr_code(self.expr, lang, u)
+
+    def latex(self, u: str) -> str:
+        return expr_latex(self.expr, u)
+
+    def values(self, u: Array) -> Array:
+        with np.errstate(all="ignore"):
+            out = np.asarray(_compiled(self)(u), dtype=np.float64)
+        return np.full_like(u, float(out)) if out.ndim == 0 else out
+
+
+@dataclass(frozen=True)
+class Product(Node):
+    """Factors multiplied, each over the same local step, left to right.
+
+    ``ChainedScheduler`` of schedulers that each scale the learning rate: the
+    learning rate times every scheduler's own factor.
+    """
+
+    factors: tuple[Node, ...]
+    length: float = math.inf
+
+    def code(self, lang: Lang, u: str) -> str:
+        return "(" + " * ".join(f"({f.code(lang, u)})" for f in self.factors) + ")"
+
+    def latex(self, u: str) -> str:
+        def factor(f: Node) -> str:
+            plain = isinstance(f, Leaf) and f.template.replace(".", "", 1).isdigit()
+            return f.latex(u) if plain else rf"\left({f.latex(u)}\right)"
+
+        return r" \cdot ".join(factor(f) for f in self.factors)
+
+    def values(self, u: Array) -> Array:
+        out = np.array(self.factors[0].values(u), dtype=np.float64)
+        for factor in self.factors[1:]:
+            out *= factor.values(u)
+        return out
+
+    def marks(self, limit: int) -> NDArray[np.int64]:
+        parts = [f.marks(limit) for f in self.factors]
+        return np.unique(np.concatenate(parts)) if parts else np.empty(0, dtype=np.int64)
+
+
+@dataclass(frozen=True)
+class Table(Node):
+    """Values computed once, step by step: ``values[i]`` from step ``starts[i]`` on.
+
+    For a recursion with no closed form (PyTorch's schedulers that rescale the
+    learning rate another one has just set). Consecutive equal values are
+    stored once, so a piecewise-constant recursion stays a short table. Every
+    target prints it as a lookup in a literal table; LaTeX names it.
+    """
+
+    starts: tuple[float, ...]
+    table: tuple[float, ...]
+    what: str = "PyTorch's recursion"
+    length: float = math.inf
+
+    def code(self, lang: Lang, u: str) -> str:
+        if len(self.table) == 1:
+            return num(self.table[0])
+        index = lang.interval(list(self.starts), u)
+        return lang.at(list(self.table), index)
+
+    def latex(self, u: str) -> str:
+        return rf"\text{{{self.what}, tabulated at {len(self.table)} steps}}"
+
+    def values(self, u: Array) -> Array:
+        index = np.searchsorted(np.array(self.starts), u, side="right") - 1
+        return np.array(self.table, dtype=np.float64)[index]
+
+
+def table(values: Sequence[float], what: str = "PyTorch's recursion") -> Table:
+    """A :class:`Table` of the values at steps 0, 1, 2, ..., runs stored once."""
+    starts, kept = [0.0], [float(values[0])]
+    for step, value in enumerate(values[1:], start=1):
+        if value != kept[-1]:
+            starts.append(float(step))
+            kept.append(float(value))
+    return Table(tuple(starts), tuple(kept), what)

@@ -243,6 +243,7 @@ def test_public_api_is_pinned_and_sorted():
         "from_hf_trainer",
         "from_json",
         "from_timm",
+        "from_torch",
         "get_schedule",
         "inverse_sqrt",
         "inverse_time_decay",
