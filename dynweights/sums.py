@@ -743,29 +743,18 @@ def _cyclic(
         (one, one_error), slope = _triangle(0, period, up, down, ratio)
         acc.add(one * weights, one_error * weights + one * weights_error + EPS * one * weights)
         slopes.add(slope * weights)
-    if mode == "triangular":
-        scales = float(span.n)
-    elif mode == "triangular2":
-        scales = sum(_triangle_count(i, j0, j1) for i, j0, j1 in cycles)
-        scales += period * (_geometric(0.5, first + 1, whole)[0] if whole > 0 else 0.0)
-    else:
-        scales = _geometric(gamma, lo, span.n)[0]
     triangles, triangles_error = acc.total()
     amp = top - base
     total = _Acc()
     total.add(span.n * base, EPS * abs(span.n * base))
     total.add(amp * triangles, abs(amp) * triangles_error + EPS * abs(amp * triangles))
-    # The float code's x = 1 + u / P - floor(1 + u / P) is off by up to (1 + u / P) EPS,
-    # and h by that times its slope, P / up rising and P / down falling; the rest of its
-    # rounding is a few EPS of each value.
+    # The float code's x = 1 + u / P - floor(1 + u / P) is off by up to (1 + 2 u / P) EPS / 2
+    # (two roundings), and h by that times its slope, P / up rising and P / down falling;
+    # the rest of its rounding is a few EPS of each value.
     spread = (1 + hi / period) * period * slopes.total()[0]
-    total.add(0.0, EPS * (4 * abs(base) * span.n + abs(amp) * (2 * spread + 16 * scales)))
+    rest = 4 * abs(base) * span.n + 16 * abs(amp * triangles)
+    total.add(0.0, EPS * (rest + abs(amp) * spread))
     return total.total()
-
-
-def _triangle_count(i: int, j0: int, j1: int) -> float:
-    """The scales of triangular2's steps ``j0 <= j < j1`` in cycle ``i``."""
-    return math.pow(0.5, i) * (j1 - j0)
 
 
 def _triangle(j0: int, j1: int, up: int, down: int, gamma: float) -> tuple[Sum, float]:
