@@ -136,8 +136,10 @@ class _Acc:
 
     def total(self) -> Sum:
         value = math.fsum(self.values)
-        # fsum rounds once; the bounds' own sum is rounded up.
-        return value, math.fsum(self.bounds) * (1 + 8 * EPS) + EPS * abs(value)
+        # fsum rounds once; the bounds' own sum is rounded up; a term's last operations
+        # may have rounded below 2**-1022, by a fixed amount each.
+        bound = math.fsum(self.bounds) * (1 + 8 * EPS) + EPS * abs(value)
+        return value, bound + 2.0**-1065 * len(self.values)
 
 
 @dataclass(frozen=True)
@@ -428,14 +430,14 @@ def _phase(
     acc.add(0.0, EPS * n * per_step)
     if shape == "constant":
         acc.add(n * start, EPS * n * abs(start))
-    elif shape == "linear":
+    elif shape == "linear":  # no product below 2**-1022 (start may be tiny): rises last
         first, _ = _power_sums(x0, n)
-        terms = (n * start, (end - start) / steps * first)
+        terms = (n * start, (end - start) * (first / steps))
         for term in terms:
             acc.add(term, 4 * EPS * abs(term))
     elif shape == "1-square":
         _, second = _power_sums(x0, n)
-        terms = (n * start, (end - start) / steps / steps * second)
+        terms = (n * start, (end - start) * (second / steps / steps))
         for term in terms:
             acc.add(term, 4 * EPS * abs(term))
     elif shape == "cosine":
@@ -443,9 +445,9 @@ def _phase(
             cos, cos_error = _cos_sum_exact(int(x0), n, int(steps))
         else:
             cos, cos_error = _cos_sum_float(math.pi * x0 / steps, math.pi / steps, n)
-        mean, half = (start + end) / 2, (end - start) / 2
-        acc.add(n * mean, 4 * EPS * abs(n * mean))
-        acc.add(-half * cos, 4 * EPS * abs(half * cos) + abs(half) * cos_error)
+        for level, sign in ((start, 1), (end, -1)):  # start (n + cos) / 2 + end (n - cos) / 2
+            term = level * ((n + sign * cos) / 2)
+            acc.add(term, 4 * EPS * abs(term) + abs(level) * cos_error / 2)
     elif shape == "exponential":
         ratio = end / start
         rate = math.log(ratio) / steps
@@ -763,11 +765,13 @@ def _triangle(j0: int, j1: int, up: int, down: int, gamma: float) -> tuple[Sum, 
     falling ones (the slopes of ``h``, for the float code's rounding)."""
     period = up + down
     rise, fall = (j0, min(j1, up + 1)), (max(j0, up + 1), j1)
+    # At a cycle's start x is 0 exactly: its step has no slope error.
+    sloped = max(rise[1] - max(rise[0], 1), 0)
     if gamma == 1.0:  # integers: rise / up + fall / down, one correctly rounded division
         ups = _integers(*rise)
         downs = _integers(period - fall[1] + 1, period - fall[0] + 1)
         value = (ups * down + downs * up) / (up * down)
-        slope = max(rise[1] - rise[0], 0) / up + max(fall[1] - fall[0], 0) / down
+        slope = sloped / up + max(fall[1] - fall[0], 0) / down
         return (value, EPS * abs(value)), slope
     x = -math.log(gamma)
     acc = _Acc()
@@ -777,7 +781,8 @@ def _triangle(j0: int, j1: int, up: int, down: int, gamma: float) -> tuple[Sum, 
         s0, s1, rel = _geometric_sums(x, b - a)
         value = math.pow(gamma, a) * (a * s0 + s1) / up
         acc.add(value, (rel + 8 * EPS) * abs(value))
-        slope += math.pow(gamma, a) * s0 / up
+        if sloped:
+            slope += math.pow(gamma, max(a, 1)) * _geometric(gamma, 0, sloped)[0] / up
     a, b = fall
     if b > a:  # sum((P - j) gamma^j) = gamma^a ((P - a) S0 - S1), no worse than halving
         s0, s1, rel = _geometric_sums(x, b - a)
@@ -819,7 +824,7 @@ def _hard_restarts(
     half = np.sin(counts * beta / 2) / math.sin(beta / 2) * np.cos(alpha + (counts - 1) * beta / 2)
     cos_sums = np.where(counts > 0, half, 0.0)
     acc = _Acc()
-    inner = peak / 2 * (counts.astype(np.float64) + cos_sums)
+    inner = peak * ((counts.astype(np.float64) + cos_sums) / 2)
     acc.add(math.fsum(inner.tolist()))
     cos_error = EPS * counts * (4 * np.abs(alpha) + 4 * counts * beta + 16)
     acc.add(0.0, abs(peak) / 2 * float(np.sum(cos_error)) + 8 * EPS * float(np.sum(np.abs(inner))))
@@ -854,7 +859,7 @@ def _cyclical(
     a, b = np.clip(starts, lo, hi), np.clip(read_lo, lo, hi)
     m = np.maximum(b - a, 0).astype(np.float64)
     offset = (a * count - c * total).astype(np.float64)
-    ramps = (m * offset + count * m * (m - 1) / 2) * (w / (ratio * total))
+    ramps = (m * offset + count * m * (m - 1) / 2) / (ratio * total) * w
     acc.add(math.fsum(ramps.tolist()), 8 * EPS * float(np.sum(np.abs(ramps))))
     a, b = np.clip(read_hi, lo, hi), np.clip(stops, lo, hi)
     holds = np.maximum(b - a, 0).astype(np.float64) * w
