@@ -233,6 +233,25 @@ def app_rows() -> list[tuple[int, float, float, float]]:
     return rows
 
 
+T_AREA = 10**9
+
+
+def area_rows() -> list[tuple[str, float, float]]:
+    """``dynweights.sums.area`` of each family at its defaults and 10^9 steps (and 1,000-step
+    warm restarts: 10^6 cycles), uncached: the median time and the bound over the area."""
+    from dynweights.sums import area
+
+    cases = [(name, {}) for name in sorted(dynweights.SCHEDULES)]
+    cases.append(("cosine_warm_restarts", {"cycle_steps": 1000}))
+    rows = []
+    for name, params in cases:
+        s = dynweights.schedule(name, total_steps=T_AREA, **params)
+        value, bound = area(s)
+        label = name + "".join(f" ({k}={v})" for k, v in params.items())
+        rows.append((label, median_seconds(lambda s=s: area(s), 9), bound / abs(value)))
+    return rows
+
+
 def main() -> None:
     warnings.simplefilter("ignore")
     os.environ.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
@@ -283,6 +302,12 @@ def main() -> None:
     for name, seconds in scalar:
         vs_torch = f"{seconds / torch_step:.2f}x" if torch_step else "n/a"
         print(f"| {name} | {seconds * 1e6:.2f} µs | {seconds / by_hand:.1f}x | {vs_torch} |")
+    print()
+    print(f"6. dynweights.sums.area at T = {T_AREA:,} (median of 9, uncached)")
+    print("| schedule | area | bound / area |")
+    print("|---|---|---|")
+    for name, seconds, relative in area_rows():
+        print(f"| {name} | {seconds * 1e3:.2f} ms | {relative:.1e} |")
 
 
 if __name__ == "__main__":

@@ -188,6 +188,9 @@ class Leaf(Node):
     settle: str | None = None  # the exact value from local step ``length`` on
     phase: tuple[str, float, float, float, float] | None = None  # shape, start, end, steps, a
     marker: Callable[[int], NDArray[np.int64]] | None = field(default=None, compare=False)
+    # What the piece is, for ``dynweights.sums``: a kind and its numbers, as
+    # ``phase`` is for a phase (which needs no form).
+    form: tuple[Any, ...] | None = field(default=None, compare=False)
 
     def code(self, lang: Lang, u: str) -> str:
         body = lang.format(self.template, u)

@@ -430,6 +430,7 @@ def _inverse_sqrt(p: Checked) -> Node:
     tail = Leaf(
         f"{num(peak)} * (1 / {{sqrt}}(({{u}} + {num(s)}) / {num(s)}))",
         rf"{tex_num(peak)} \sqrt{{\frac{{{tex_num(s)}}}{{{{u}} + {tex_num(s)}}}}}",
+        form=("inverse_sqrt", peak, s),
     )
     return warmup(p, tail)
 
@@ -445,6 +446,7 @@ def _polynomial_decay(p: Checked) -> Node:
         rf"^{{{tex_num(a)}}} + {tex_num(floor)}",
         length,
         f"optax.polynomial_schedule({num(peak)}, {num(floor)}, {num(a)}, {num(length)})",
+        form=("polynomial", peak, floor, a, length),
     )
     return warmup(p, tail)
 
@@ -457,6 +459,7 @@ def _step_decay(p: Checked) -> Node:
         native_optax=f"optax.exponential_decay({num(peak)}, {num(size)}, {num(gamma)}, "
         "staircase=True)",
         marker=lambda limit: multiples(total, size, limit),
+        form=("step_decay", peak, gamma, size),
     )
 
 
@@ -466,6 +469,7 @@ def _exponential_decay(p: Checked) -> Node:
         f"{num(peak)} * {num(gamma)} ** {{u}}",
         rf"{tex_num(peak)} \cdot {tex_num(gamma)}^{{{{u}}}}",
         native_optax=f"optax.exponential_decay({num(peak)}, 1, {num(gamma)})",
+        form=("exponential_decay", peak, gamma),
     )
 
 
@@ -483,14 +487,20 @@ def _anneal(start: float, end: float, length: float, low: float, high: float) ->
         rf"{tex_num(end)} + {tex_num((start - end) / 2)} "
         rf"\left(1 + \cos\frac{{\pi {{u}}}}{{{tex_num(length)}}}\right)"
     )
-    return Leaf(f"{{minimum}}({{maximum}}({value}, {num(low)}), {num(high)})", tex, length)
+    form = ("cosine", start, end, length, 1.0)
+    return Leaf(
+        f"{{minimum}}({{maximum}}({value}, {num(low)}), {num(high)})", tex, length, form=form
+    )
 
 
 def _anneal_linear(start: float, end: float, length: float, low: float, high: float) -> Leaf:
     """PyTorch's ``_annealing_linear``: ``(end - start) p + start``."""
     value = f"{num(end - start)} * ({{u}} / {num(length)}) + {num(start)}"
     tex = rf"{tex_num(start)} + {tex_num(end - start)} \cdot \frac{{{{u}}}}{{{tex_num(length)}}}"
-    return Leaf(f"{{minimum}}({{maximum}}({value}, {num(low)}), {num(high)})", tex, length)
+    form = ("linear", start, end, length, 1.0)
+    return Leaf(
+        f"{{minimum}}({{maximum}}({value}, {num(low)}), {num(high)})", tex, length, form=form
+    )
 
 
 def _one_cycle_valley(total: int, pct_start: float) -> float:

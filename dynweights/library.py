@@ -521,7 +521,14 @@ def _cosine_with_hard_restarts(p: Checked) -> Node:
         rf"{tex_num(peak)} \cdot \frac{{1 + \cos\left(\pi \left\{{ {tex_num(cycles)} "
         rf"\frac{{{{u}}}}{{{tex_num(length)}}} \right\}}\right)}}{{2}}"
     )
-    fall = Leaf(f"{num(peak)} * {factor}", tex, length, settle=num(end), marker=restarts)
+    fall = Leaf(
+        f"{num(peak)} * {factor}",
+        tex,
+        length,
+        settle=num(end),
+        marker=restarts,
+        form=("hard_restarts", peak, cycles, length),
+    )
     return warmup(p, fall)
 
 
@@ -570,7 +577,8 @@ def _cyclic(p: Checked) -> Node:
         tex += rf" \cdot 2^{{-\lfloor {{u}} / {tex_num(period)} \rfloor}}"
     elif p["cyclic_mode"] == "exp_range":
         tex += rf" \cdot {tex_num(gamma)}^{{{{u}}}}"
-    return Leaf(f"{num(base)} + {height}{scale}", tex, marker=corners)
+    form = ("cyclic", base, top, up, down, p["cyclic_mode"], gamma)
+    return Leaf(f"{num(base)} + {height}{scale}", tex, marker=corners, form=form)
 
 
 def _cyclic_natives(p: Checked) -> Natives:
@@ -608,7 +616,7 @@ def _tanh_decay(p: Checked) -> Node:
         rf"{tex_num(lb)} \left(1 - \frac{{{{u}}}}{{{tex_num(total)}}}\right) + "
         rf"{tex_num(ub)} \frac{{{{u}}}}{{{tex_num(total)}}}\right)}}{{2}}"
     )
-    return Leaf(value, tex, total)
+    return Leaf(value, tex, total, form=("tanh", floor, peak, lb, ub, total))
 
 
 def _inverse_time_decay(p: Checked) -> Node:
@@ -628,6 +636,7 @@ def _inverse_time_decay(p: Checked) -> Node:
         f"{num(peak)} / (1 + {num(rate)} * {period})",
         rf"\frac{{{tex_num(peak)}}}{{1 + {tex_num(rate)} \cdot {tex_period}}}",
         marker=stairs if p["staircase"] else None,
+        form=("inverse_time", peak, rate, size, p["staircase"]),
     )
 
 

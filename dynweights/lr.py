@@ -247,7 +247,8 @@ def warmup(p: Checked, then: Node, shape: str = "linear") -> Node:
         rf"{tex_num(start)} + {tex_num(peak - start)} \left(1 - "
         rf"\sqrt{{1 - \frac{{{{u}}}}{{{tex_num(steps)}}}}}\right)"
     )
-    rise = Leaf(f"{{maximum}}({{minimum}}({body}, {num(high)}), {num(low)})", tex, steps)
+    form = ("warmup_sqrt", start, peak, steps)
+    rise = Leaf(f"{{maximum}}({{minimum}}({body}, {num(high)}), {num(low)})", tex, steps, form=form)
     return join([rise, then], [steps])
 
 
@@ -352,7 +353,10 @@ def _cosine_annealing(p: Checked) -> Node:
         rf"{tex_num(floor)} + {tex_num(peak - floor)} \cdot \frac{{1 + \cos\left(\pi "
         rf"\left(\frac{{{{u}}}}{{{tex_num(total)}}}\right)^{{{tex_num(k)}}}\right)}}{{2}}"
     )
-    return Leaf(f"{{maximum}}({{minimum}}({value}, {num(peak)}), {num(floor)})", tex, total)
+    form = ("cosine_power", floor, peak, total, k)
+    return Leaf(
+        f"{{maximum}}({{minimum}}({value}, {num(peak)}), {num(floor)})", tex, total, form=form
+    )
 
 
 def _cosine_warm_restarts(p: Checked) -> Node:

@@ -242,14 +242,15 @@ def _exponential(p: Checked) -> Node:
     # The blog's order: (1 - exp(-t / (T / 4))) * w.
     template = f"(1 - {{exp}}((-{{u}}) / {num(total / 4)})) * {num(w)}"
     tex = rf"{tex_num(w)} \left(1 - e^{{-{{u}} / {tex_num(total / 4)}}}\right)"
-    return Leaf(template, tex)
+    return Leaf(template, tex, form=("saturating", w, total / 4))
 
 
 def _sigmoid_ramp(p: Checked) -> Node:
     w, total = num(p["max_weight"]), num(p["total_steps"])
     phase = f"(1.0 - {{u}} / {total})"
     tex = rf"{tex_num(p['max_weight'])}\, e^{{-5 (1 - {{u}} / {tex_num(p['total_steps'])})^2}}"
-    return Leaf(f"{w} * {{exp}}(-5.0 * {phase} * {phase})", tex)
+    form = ("sigmoid", p["max_weight"], p["total_steps"])
+    return Leaf(f"{w} * {{exp}}(-5.0 * {phase} * {phase})", tex, form=form)
 
 
 def _cyclical_annealing(p: Checked) -> Node:
@@ -272,7 +273,7 @@ def _cyclical_annealing(p: Checked) -> Node:
         ends = starts + ratio * total / count
         return np.unique(np.ceil(np.concatenate([starts, ends])).astype(np.int64))
 
-    cycles = Leaf(template, tex, total, marker=marks)
+    cycles = Leaf(template, tex, total, marker=marks, form=("cyclical", w, count, total, ratio))
     return join([cycles, shaped("constant", w, w, 1)], [total])
 
 

@@ -1,13 +1,14 @@
 """Reading curves side by side: the comparison table's numbers and each curve's warnings.
 
 Every number is exact up to ``EXACT_UP_TO`` steps, where every step is
-evaluated. Beyond, the sum over steps comes from blocks between sampled steps:
-each block lies between two breakpoints, where every piece of every schedule
-is monotone, so its sum lies between ``n * first`` and ``n * last``. The
-estimate takes the midpoint and the bound is half the spread, summed over the
-blocks: a guaranteed bound, stated beside the number. The steps where a curve
-first falls below a fraction of its peak are found exactly, by bisection inside
-the first block that crosses it.
+evaluated. Beyond, the area comes from ``dynweights.sums.area``: each piece of the
+schedule summed over its whole range of steps, in closed form where there is one
+(restarts and drops included, however many), else over convex blocks, always with
+a guaranteed error bound, stated beside the number. The peak, the final value
+and the steps where a curve first falls below a fraction of its peak come from
+blocks between sampled steps: each lies between two breakpoints, where every
+piece is monotone, and the crossing is found exactly, by bisection inside the
+first block that crosses it.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from numpy.typing import NDArray
 
 from dynweights import Bound
 from dynweights._tree import sorted_unique
+from dynweights.sums import area as summed
 
 EXACT_UP_TO = 2**17
 BLOCKS = 2**15
@@ -34,9 +36,10 @@ class Stats:
     """One row of the comparison table.
 
     ``area`` is the sum of the value over the ``T`` training steps ``0..T-1``
-    (so ``mean = area / T``); ``area_error`` bounds ``|area - exact|`` (0 when
-    every step was evaluated, ``None`` when the curve has too many breakpoints
-    for the bound to hold). ``below`` maps each fraction of the peak to the first
+    (so ``mean = area / T``); ``area_error`` is a guaranteed bound on
+    ``|area - exact|``: 0 when every step was evaluated, else the bound of
+    ``dynweights.sums.area`` (a few ulps where it sums in closed form, below 1e-6
+    of the area elsewhere). ``below`` maps each fraction of the peak to the first
     step after the peak whose value is below it (``None``: never, up to ``T``).
     """
 
@@ -44,7 +47,7 @@ class Stats:
     final: float
     mean: float
     area: float
-    area_error: float | None
+    area_error: float
     below: Mapping[float, int | None]  # read-only: rows are cached and shared
     at_step: int
     value_at_step: float
@@ -82,8 +85,7 @@ def stats(s: Bound, at_step: int) -> Stats:
 
 
 # A bound schedule is an immutable value, so its row is too: a rerun that changes no
-# curve (a toggle, the cursor, a folded section) reuses it. At 10^9 steps a row costs
-# 4 to 14 ms, and up to 11 ms at 2^17 (every step evaluated). A row is a few hundred bytes.
+# curve (a toggle, the cursor, a folded section) reuses it. A row is a few hundred bytes.
 @functools.lru_cache(maxsize=64)
 def _sums(s: Bound) -> Stats:
     """Everything in the row but the step cursor's value, which ``stats`` adds."""
@@ -91,8 +93,7 @@ def _sums(s: Bound) -> Stats:
     if total <= EXACT_UP_TO:
         steps = np.arange(total + 1, dtype=np.int64)
         values = np.asarray(s.values(steps), dtype=np.float64)
-        area = float(math.fsum(values[:-1].tolist()))
-        error: float | None = 0.0
+        area, error = float(math.fsum(values[:-1].tolist())), 0.0
     else:
         marks = s.marks(BLOCKS + 1)
         grid = np.rint(np.linspace(0, total, BLOCKS + 1)).astype(np.int64)
@@ -105,12 +106,7 @@ def _sums(s: Bound) -> Stats:
         steps[1::2] = starts[1:] - 1
         steps[-1] = total
         values = np.asarray(s.values(steps), dtype=np.float64)
-        first, last = values[0:-1:2], values[1::2]
-        sizes = np.diff(starts).astype(np.float64)
-        area = float(math.fsum((sizes * (first + last) / 2).tolist()))
-        error = float(math.fsum((sizes * np.abs(first - last) / 2).tolist()))
-        if marks.size > BLOCKS:  # thinned: blocks may hold whole cycles
-            error = None
+        area, error = summed(s)
     peak = float(values.max())
     below = MappingProxyType({f: _first_below(s, f * peak, steps, values) for f in FRACTIONS})
     return Stats(
