@@ -71,6 +71,9 @@ _SMOOTH_DIRECT = 4096  # a smooth piece this short is summed from its values
 GOAL = 1e-7  # blocks are halved until a smooth piece's bound is below this of its size
 _MAX_POINTS = 2**16
 _CHUNK = 2**20  # the step-by-step fallback evaluates this many steps at a time
+# The step-by-step fallback refuses more steps than this (about a second of numpy):
+# a piece with no closed form (a torch lambda, say) over 10^9 steps has no sum here.
+DIRECT_LIMIT = 2**24
 _CYCLES = 2**20  # more cycles than this in one range: step by step
 
 
@@ -197,7 +200,16 @@ class _Walk:
         return acc.total()
 
     def direct(self, t0: int, n: int) -> Sum:
-        """Every step's value from the schedule itself."""
+        """Every step's value from the schedule itself.
+
+        Raises:
+          ValueError: past ``DIRECT_LIMIT`` steps, saying there is no closed form.
+        """
+        if n > DIRECT_LIMIT:
+            raise ValueError(
+                f"no closed form for a piece of this schedule: its {n:,} steps would be "
+                f"summed one by one, over the limit of {DIRECT_LIMIT:,}"
+            )
         acc = _Acc()
         for start in range(t0, t0 + n, _CHUNK):
             steps = np.arange(start, min(start + _CHUNK, t0 + n), dtype=np.float64)

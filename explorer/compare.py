@@ -106,7 +106,10 @@ def _sums(s: Bound) -> Stats:
         steps[1::2] = starts[1:] - 1
         steps[-1] = total
         values = np.asarray(s.values(steps), dtype=np.float64)
-        area, error = summed(s)
+        try:
+            area, error = summed(s)
+        except ValueError:  # no closed form over this many steps: no number to show
+            area, error = math.nan, math.inf
     peak = float(values.max())
     below = MappingProxyType({f: _first_below(s, f * peak, steps, values) for f in FRACTIONS})
     return Stats(

@@ -1,12 +1,14 @@
 """The comparison table under the charts: one row per visible curve, and its CSV.
 
-The numbers come from ``explorer.compare.stats``: exact up to 2^17 steps, beyond
-that an area from monotone blocks with a guaranteed error bound, shown beside it.
+The numbers come from ``explorer.compare.stats``: every step summed up to 2^17 steps,
+beyond that ``dynweights.sums`` (closed forms, or a guaranteed bound, shown after ±
+where it reaches the sixth digit). Every curve is summed over the page's one span.
 The table shows six significant digits; the CSV keeps every digit.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import cast
@@ -37,12 +39,24 @@ def short(value: float) -> str:
     return fmt(float(f"{value:.6g}"))
 
 
+NO_SUM = "no exact sum at this length"
+
+
 def _area(s: Stats) -> str:
-    if s.area_error == 0:
+    if not math.isfinite(s.area):
+        return NO_SUM
+    # Within half a unit of the sixth digit, the bound cannot change what is shown.
+    if s.area_error <= 5e-7 * abs(s.area):
         return short(s.area)
-    if s.area_error is None:
-        return f"≈ {short(s.area)} (sampled; too many restarts for a bound)"
-    return f"{short(s.area)} ± {short(s.area_error)} (sampled)"
+    return f"{short(s.area)} ± {short(s.area_error)}"
+
+
+def _mean(s: Stats) -> str:
+    return short(s.mean) if math.isfinite(s.mean) else NO_SUM
+
+
+def _full(value: float) -> str:
+    return repr(value) if math.isfinite(value) else ""
 
 
 def _step(step: int | None) -> str:
@@ -68,7 +82,7 @@ def rows(curves: Sequence[Drawn], at_step: int) -> list[dict[str, str]]:
                 "curve": curve.label,
                 "peak": short(s.peak),
                 "final": short(s.final),
-                "mean": short(s.mean),
+                "mean": _mean(s),
                 AREA_NOTE: _area(s),
                 "first step < 50% of peak": _step(s.below[0.5]),
                 "first step < 10% of peak": _step(s.below[0.1]),
@@ -95,9 +109,9 @@ def csv_text(curves: Sequence[Drawn], at_step: int) -> str:
             str(curve.bound.total_steps),
             repr(s.peak),
             repr(s.final),
-            repr(s.mean),
-            repr(s.area),
-            "" if s.area_error is None else repr(s.area_error),
+            _full(s.mean),
+            _full(s.area),
+            _full(s.area_error),
             "" if s.below[0.5] is None else str(s.below[0.5]),
             "" if s.below[0.1] is None else str(s.below[0.1]),
             str(s.at_step),
@@ -133,9 +147,9 @@ def show(curves: Sequence[Drawn], at_step: int) -> None:
     st.caption(
         f"Every curve over the same span, steps 0 to {span(curves):,}; a curve shorter than "
         "that holds its last value. "
-        "Area is the sum over the steps 0 to span-1 (so mean = area / span): exact up "
-        f"to {compare.EXACT_UP_TO:,} steps; beyond, summed over monotone blocks between "
-        "breakpoints, with the guaranteed error bound after ±."
+        "Area is the sum over the steps 0 to span-1 (so mean = area / span): every step "
+        f"summed up to {compare.EXACT_UP_TO:,} steps; beyond, closed forms per piece and per "
+        "restart, or a guaranteed error bound after ± where it shows in six digits."
     )
     st.download_button(
         "Download table (CSV)",

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from app_helpers import (
+    bounds,
     cautions,
     click,
     download,
@@ -27,8 +28,10 @@ from app_helpers import (
 from streamlit.testing.v1 import AppTest
 
 import dynweights
+from dynweights import sums
 from explorer import curves as cv
 from explorer import figures as fg
+from explorer.table import short
 
 HAND = {
     "units": "steps",
@@ -103,13 +106,15 @@ def test_bad_step_cursor_in_a_link_is_ignored_with_a_notice() -> None:
     assert view(at).shared["step_cursor"] == ""
 
 
-def test_sampled_area_states_its_bound_at_a_billion_steps() -> None:
+def test_areas_at_a_billion_steps_are_exact_to_the_digits_shown() -> None:
     at = open_app({"units": "fraction", "total_steps": str(10**9), "init_lr": "3e-4"})
     rows = table(at)
     assert len(rows) == 4
-    for row in rows:
-        assert "± " in row["area (Σ over steps = mean × steps)"]  # noqa: RUF001
-        assert row["area (Σ over steps = mean × steps)"].endswith("(sampled)")  # noqa: RUF001
+    for row, bound in zip(rows, bounds(at), strict=True):
+        assert bound is not None
+        value, error = sums.area(bound)
+        assert error <= 5e-7 * abs(value)
+        assert row["area (Σ over steps = mean × steps)"] == short(value)  # noqa: RUF001
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import re
 
 import numpy as np
@@ -40,6 +41,7 @@ from app_helpers import (
 
 import dynweights
 from explorer import curves as cv
+from explorer.table import short
 
 LLAMA2 = dynweights.schedule(
     "cosine_with_linear_warmup", total_steps=500_000, warmup_steps=2_000, init_lr=3e-4, min_lr=3e-5
@@ -179,6 +181,23 @@ def test_paste_uses_the_examples_beside_the_box() -> None:
     assert bounds(at) == [got]  # detached, as it said
 
 
+# 8. The table is exact at any T.
+def test_the_table_is_exact_with_a_million_restarts() -> None:
+    at = open_app(
+        {
+            "units": "steps",
+            "total_steps": str(10**9),
+            "curve": "cosine_warm_restarts:cycle_steps=1000",
+        }
+    )
+    (row,) = at.table[0].value.to_dict("records")
+    # Every cycle has the same 1,000 values: the exact mean is one cycle's.
+    one = dynweights.schedule("cosine_warm_restarts", total_steps=10**9, cycle_steps=1000)
+    cycle = math.fsum(float(one(k)) for k in range(1000))
+    assert row["mean"] == short(cycle / 1000)
+    assert row["mean"] == "0.05005"
+
+
 # 9. One span for every curve: drawn, summed and downloaded.
 def test_a_shorter_curve_holds_over_the_span(monkeypatch: pytest.MonkeyPatch) -> None:
     recorded = record_downloads(monkeypatch)
@@ -202,8 +221,6 @@ def test_a_shorter_curve_holds_over_the_span(monkeypatch: pytest.MonkeyPatch) ->
 
 
 def math_sum(s: dynweights.Bound, total: int) -> float:
-    import math
-
     return math.fsum(float(s(k)) for k in range(total))
 
 
