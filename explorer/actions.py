@@ -13,7 +13,7 @@ from typing import Any
 
 import dynweights
 from explorer import curves as cv
-from explorer import setup, state
+from explorer import paste, setup, state
 from explorer.inputs import Value, count, parse_number, quote, read, value_text
 
 ss = state.ss
@@ -142,7 +142,9 @@ def added() -> None:
     if name is None:
         return
     v = state.view()
-    if name == cv.CUSTOM:
+    if name == cv.EXPRESSION:
+        curve = cv.new_curve(cv.EXPRESSION, v.shared)
+    elif name == cv.CUSTOM:
         total = count(v.shared["total_steps"])
         first = cv.next_row([], v.units, total)
         length: Value = total if v.units == "steps" else 1.0
@@ -263,42 +265,56 @@ def rows_edited(curve_id: int, base: Sequence[Mapping[str, Any]]) -> None:
 
 
 def pasted() -> None:
-    """A pasted Hugging Face config: one more curve, labelled by what was pasted."""
-    from explorer.hf_paste import parse_config
-
+    """A pasted config or code: one more curve, labelled by what was pasted."""
     v = state.view()
     text = str(ss.get("paste.text") or "")
-    try:
-        config = parse_config(text)
-        bound, run = setup.from_config(config, v.shared)
-        kind = str(config.get("lr_scheduler_type", "linear"))
-        new, curve = cv.curve_of(bound, v, title=f"HF {kind}"[:40])
-    except (ValueError, TypeError, OverflowError, RecursionError, MemoryError) as err:
-        ss[state.PASTE_MESSAGES] = [("error", f"Not added, the curves are unchanged: {err}")]
-        return
     if v.full:
         ss[state.PASTE_MESSAGES] = [("error", f"Not added: at most {cv.MAX_CURVES} curves.")]
         return
+    try:
+        got = paste.read(text, v.shared)
+        if got.bound.name in cv.IMPORTED:
+            new, curve = v, cv.imported_curve(got.bound, got.label)
+        else:
+            new, curve = cv.curve_of(got.bound, v, title=got.label[:40])
+    # Every failure is a message: a config nested too deep, a number too large for
+    # the arithmetic, or a text that exhausts memory while parsing, as much as a bad field.
+    except (ValueError, TypeError, OverflowError, RecursionError, MemoryError) as err:
+        why = (
+            str(err)[:300]
+            if not isinstance(err, RecursionError | MemoryError)
+            else ("it is nested too deeply or is too large to read")
+        )
+        ss[state.PASTE_MESSAGES] = [("error", f"Not added, the curves are unchanged: {why}")]
+        return
     new = cv.add(new, curve)
-    for key, value in setup.fields_of(run).items():
-        new = cv.set_shared(new, key, value)
+    if got.run is not None:
+        for key, value in setup.fields_of(got.run).items():
+            new = cv.set_shared(new, key, value)
+        state.forget(param_key("setup", ""))
     state.commit(new)
-    state.forget(param_key("setup", ""))
+    what = paste.KINDS[got.kind]
+    detail = f": {got.run.explain()}" if got.run is not None else ""
     messages = [
         (
             "success",
-            f"Added {curve.title}: {run.explain()}. The training setup now holds its batch, "
-            f"accumulation and epochs. The curve keeps these {run.total_steps:,} steps: it does "
-            "not follow later changes to the setup or to the shared total steps.",
+            f"Read as {what}. Added {curve.title}{detail}. It keeps its own "
+            f"{got.bound.total_steps:,} steps and values: it does not follow later changes "
+            "to the training setup or the shared settings.",
         )
     ]
+    if got.run is not None:
+        messages.append(
+            ("info", "The training setup now holds its batch, accumulation and epochs.")
+        )
+    messages.extend(("info", f"Assumed {note}.") for note in got.assumed)
     if new.units != v.units:
         messages.append(("info", "Lengths are now in steps, so the config draws exactly."))
         _forget_curves()
-    if bound.ignored:
-        keys = ", ".join(k[:40] for k in bound.ignored[:10])
-        if len(bound.ignored) > 10:
-            keys += f" and {len(bound.ignored) - 10} more"
+    if got.bound.ignored:
+        keys = ", ".join(k[:40] for k in got.bound.ignored[:10])
+        if len(got.bound.ignored) > 10:
+            keys += f" and {len(got.bound.ignored) - 10} more"
         messages.append(("info", f"Ignored fields that do not change the schedule: {keys}."))
     ss[state.PASTE_MESSAGES] = messages
     _open_last()

@@ -9,6 +9,7 @@ view's units (steps, or fractions of total steps) and turned into steps only to 
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -36,6 +37,23 @@ from explorer.inputs import (
 
 CUSTOM = "phases"
 CUSTOM_LABEL = "Custom phases"
+# A LambdaLR factor typed on the page: drawn, exported and linked like a family.
+EXPRESSION = "expression"
+EXPRESSION_LABEL = "Custom expression"
+# Schedules read from pasted code or arguments with no family of their own: kept as
+# the package's own parameters (``Bound.to_dict``), read back by ``from_dict``.
+IMPORTED = {"torch": "PyTorch scheduler", "timm": "timm scheduler"}
+MAX_IMPORTED_CHARS = 3000
+EXPRESSION_PARAM = Param(
+    "expression",
+    "lambda step:",
+    "1.0 if step < 100 else 0.5 ** (step // 1000)",
+    None,
+    None,
+    "The factor of the peak LR at each step, as in torch's LambdaLR: arithmetic, "
+    "comparisons, x if c else y, math functions, min, max and abs of step. Read, never run.",
+    str,
+)
 # Settings every curve follows unless it unlinks them: comparing at one budget
 # (and one peak) is the common case.
 SHARED = ("total_steps", "init_lr", "max_weight")
@@ -106,7 +124,9 @@ class Curve:
 
     @property
     def family(self) -> str:
-        return "custom" if self.name == CUSTOM else SCHEDULES[self.name].family
+        if self.name in SCHEDULES:
+            return SCHEDULES[self.name].family
+        return "custom" if self.name == CUSTOM else "lr"
 
     @property
     def chart(self) -> str:
@@ -120,6 +140,10 @@ class Curve:
     def params(self) -> tuple[Param, ...]:
         if self.name == CUSTOM:
             return (param_named("total_steps"),)
+        if self.name == EXPRESSION:
+            return (param_named("total_steps"), param_named("init_lr"), EXPRESSION_PARAM)
+        if self.name in IMPORTED:
+            return ()
         return SCHEDULES[self.name].params
 
     def shared_here(self) -> tuple[str, ...]:
@@ -258,7 +282,7 @@ def new_curve(
     units = str(shared["units"])
     values: dict[str, Value] = {}
     unlinked: set[str] = set()
-    params = SCHEDULES[name].params
+    params = Curve(-1, name).params()
     for param in params:
         if param.name in SHARED:
             values[param.name] = shared[param.name]
@@ -347,6 +371,16 @@ def bind(curve: Curve, shared: Mapping[str, Value]) -> Bound:
     Raises:
       ValueError: naming the parameters (or the custom row) that are not valid.
     """
+    if curve.name in IMPORTED:
+        params = json.loads(str(curve.own["params"]))
+        return dynweights.from_json(json.dumps({"schedule": curve.name, "params": params}))
+    if curve.name == EXPRESSION:
+        p = bound_params(curve, shared)
+        return dynweights.from_torch(
+            f"LambdaLR(optimizer, {lambda_text(str(p['expression']))})",
+            lr=number(p["init_lr"]),
+            total_steps=count(p["total_steps"]),
+        )
     if curve.name != CUSTOM:
         return dynweights.schedule(curve.name, **bound_params(curve, shared))
     if not curve.rows:
@@ -356,6 +390,27 @@ def bind(curve: Curve, shared: Mapping[str, Value]) -> Bound:
         row, why = next(iter(bad.items()))
         raise ValueError(f"phase row {row}: {why}")
     return dynweights.phases(phase_items(curve, shared))
+
+
+def lambda_text(expression: str) -> str:
+    """``expression`` as a lambda of the step: its body alone, or a whole ``lambda``."""
+    text = expression.strip()
+    return text if text.startswith("lambda") else f"lambda step: {text}"
+
+
+def imported_curve(bound: Bound, title: str) -> Curve:
+    """A curve of a schedule with no family of its own (``from_torch``, ``from_timm``).
+
+    Raises:
+      ValueError: when its parameters are too long for a link.
+    """
+    text = json.dumps(bound.to_dict()["params"], separators=(",", ":"), allow_nan=False)
+    if len(text) > MAX_IMPORTED_CHARS:
+        raise ValueError(
+            f"its parameters take {len(text):,} characters; a link holds at most "
+            f"{MAX_IMPORTED_CHARS:,}"
+        )
+    return Curve(-1, bound.name, {"params": text}, title=title)
 
 
 def bind_all(view: View) -> dict[int, Bound | str]:
@@ -615,9 +670,7 @@ def labels(curves: Sequence[Curve], shared: Mapping[str, Value]) -> dict[int, st
     """A readable, distinct label per curve: its own title or family, and what sets it apart."""
     out: dict[int, str] = {}
     for curve in curves:
-        base = curve.title or (
-            CUSTOM_LABEL if curve.name == CUSTOM else SCHEDULES[curve.name].label
-        )
+        base = curve.title or family_label(curve.name)
         twins = [c for c in curves if (c.name, c.title) == (curve.name, curve.title)]
         if len(twins) == 1:
             out[curve.id] = base
@@ -628,15 +681,23 @@ def labels(curves: Sequence[Curve], shared: Mapping[str, Value]) -> dict[int, st
             for k, v in mine.items()
             if any(_effective(t, shared).get(k) != v for t in twins)
         ]
-        if not differ or curve.name == CUSTOM:
+        if not differ or curve.name in (CUSTOM, *IMPORTED):
             differ = [f"#{twins.index(curve) + 1}"]
         out[curve.id] = f"{base} ({', '.join(differ[:3])})"
     return out
 
 
+def family_label(name: str) -> str:
+    if name in SCHEDULES:
+        return SCHEDULES[name].label
+    return {CUSTOM: CUSTOM_LABEL, EXPRESSION: EXPRESSION_LABEL, **IMPORTED}[name]
+
+
 def _effective(curve: Curve, shared: Mapping[str, Value]) -> dict[str, Value]:
     if curve.name == CUSTOM:
         return {"rows": str(curve.rows)}
+    if curve.name in IMPORTED:
+        return {"params": curve.own["params"]}
     return {k: (shared[k] if follows(curve, k) else v) for k, v in curve.own.items()}
 
 

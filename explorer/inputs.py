@@ -17,6 +17,8 @@ from dynweights._checks import MAX_LIST
 # A parameter's value: a number, a choice, a switch (bool is an int) or milestones.
 Value = int | float | str | tuple[int, ...]
 
+# Longest free text (a custom expression) a field or a link holds.
+MAX_TEXT_CHARS = 500
 # Longest number worth reading: 17 significant digits and an exponent fit.
 MAX_NUMBER_CHARS = 32
 _INT_RE = re.compile(r"[0-9]+")
@@ -157,6 +159,10 @@ def parse_value(param: Param, raw: str) -> Value:
     Raises:
       ValueError: saying what was wrong, in words fit for a visitor.
     """
+    if param.type is str and not param.choices:  # free text, read later by its own parser
+        if len(raw) > MAX_TEXT_CHARS:
+            raise ValueError(f"is {len(raw):,} characters long; at most {MAX_TEXT_CHARS}")
+        return raw
     if param.type is str:
         if raw not in param.choices:
             raise ValueError(f"must be one of {', '.join(param.choices)}")

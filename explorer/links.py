@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import dynweights
-from dynweights import SCHEDULES
+from dynweights import SCHEDULES, Param
 from dynweights._phases import MAX_PHASES, SHAPES
 from explorer import curves as cv
 from explorer import setup
@@ -149,9 +149,12 @@ def _parse_curve(text: str, shared: Mapping[str, Value], notices: list[str]) -> 
             return None
         own: dict[str, Value] = {"total_steps": shared["total_steps"]}
         params = {"total_steps": cv.param_named("total_steps")}
-    elif name in SCHEDULES:
+    elif name in SCHEDULES or name == cv.EXPRESSION:
         own = dict(cv.new_curve(name, shared).own)
-        params = {p.name: p for p in SCHEDULES[name].params}
+        params = {p.name: p for p in cv.Curve(-1, name).params()}
+    elif name in cv.IMPORTED:
+        own = {}
+        params = {}
     else:
         notices.append(f"Ignored the curve {quote(text)}: unknown schedule {quote(name)}.")
         return None
@@ -173,17 +176,33 @@ def _parse_curve(text: str, shared: Mapping[str, Value], notices: list[str]) -> 
         if key == "title":
             title = _unescape(raw)[:MAX_TITLE_CHARS]
             continue
+        if key == "params" and name in cv.IMPORTED:
+            own["params"] = _unescape(raw)
+            continue
         if key not in params:
             notices.append(f"Ignored {where}: {quote(name)} has no such parameter.")
             continue
         try:
-            own[key] = read(params[key], raw, units)
+            given = _unescape(raw) if _free(params[key]) else raw
+            own[key] = read(params[key], given, units)
         except ValueError as err:
             notices.append(f"Ignored {where}: {err}.")
             continue
         if key in cv.SHARED:
             unlinked.add(key)
-    return cv.Curve(-1, name, own, frozenset(unlinked), visible, rows=rows, title=title)
+    curve = cv.Curve(-1, name, own, frozenset(unlinked), visible, rows=rows, title=title)
+    if name in cv.IMPORTED:
+        try:
+            cv.bind(curve, shared)
+        except (ValueError, KeyError, TypeError, RecursionError):
+            notices.append(f"Ignored the curve {quote(text)}: it is not a valid {name} schedule.")
+            return None
+    return curve
+
+
+def _free(param: Param) -> bool:
+    """Free text (a custom expression): percent-escaped in a link, like a title."""
+    return param.type is str and not param.choices
 
 
 def _parse_rows(body: str, units: str) -> tuple[cv.Row, ...]:
@@ -293,8 +312,9 @@ def curve_text(curve: cv.Curve, view: cv.View) -> str:
             if key in cv.SHARED:
                 if key in curve.unlinked:
                     items.append(f"{key}={_text(value)}")
-            elif value != fresh.own[key]:
-                items.append(f"{key}={_text(value)}")
+            elif value != fresh.own.get(key):
+                free = key in ("params", "expression")
+                items.append(f"{key}={_escape(str(value)) if free else _text(value)}")
     if not curve.visible:
         items.append("visible=false")
     if curve.title:

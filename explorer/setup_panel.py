@@ -20,9 +20,10 @@ from explorer.hf_paste import MAX_CHARS
 from explorer.widgets import plain, text_field
 
 PASTE_HELP = (
-    "TrainingArguments fields as JSON, YAML or TrainingArguments(...) keywords: "
-    "learning_rate, lr_scheduler_type, lr_scheduler_kwargs, warmup_steps, num_train_epochs, "
-    "max_steps, per_device_train_batch_size, gradient_accumulation_steps, dataloader_drop_last. "
+    "One of: a Hugging Face config (TrainingArguments fields as JSON, YAML or "
+    "TrainingArguments(...) keywords); PyTorch scheduler code (one torch.optim.lr_scheduler "
+    "construction, nested as torch allows; its optimizer's lr is the shared peak LR); "
+    "timm arguments (--sched cosine --epochs 100 --warmup-epochs 5, or args.yaml). "
     "Read as data only, never run; at most 20 KB."
 )
 # Beside the paste box: the setup fields a config cannot state but its step count needs.
@@ -80,12 +81,12 @@ def panel(v: cv.View) -> Budget | None:
                 if too_many
                 else "Every curve that follows the shared total steps takes this run's length.",
             )
-    with st.expander("Paste a Hugging Face config"):
+    with st.expander("Paste a config or scheduler code"):
         beside = st.columns(len(PASTE_FIELDS))
         for name, col in zip(PASTE_FIELDS, beside, strict=True):
             _field(v, setup.BY_NAME[name], col, "paste")
         st.text_area(
-            "Trainer config (JSON, YAML or TrainingArguments(...))",
+            "Hugging Face config, PyTorch scheduler code or timm arguments",
             key="paste.text",
             max_chars=MAX_CHARS,
             height=150,
@@ -100,8 +101,8 @@ def panel(v: cv.View) -> Budget | None:
             disabled=v.full,
             help=f"At most {cv.MAX_CURVES} curves: remove one first."
             if v.full
-            else "Adds the config's schedule for the examples and devices above, with its "
-            "own steps: it does not follow the shared settings.",
+            else "Adds the schedule it states, with its own steps: it does not follow the "
+            "shared settings. Examples and devices above size a Hugging Face config.",
         )
         for kind, text in state.ss.get(state.PASTE_MESSAGES, []):
             getattr(st, kind)(plain(text))

@@ -149,7 +149,7 @@ def display_controls(v: cv.View) -> None:
 
 def add_controls(v: cv.View) -> None:
     why = f"At most {cv.MAX_CURVES} curves: remove one first." if v.full else None
-    names = [*SCHEDULES, cv.CUSTOM]
+    names = [*SCHEDULES, cv.CUSTOM, cv.EXPRESSION]
     left, middle, right = st.columns([4, 4, 1], vertical_alignment="bottom")
     state.seed(f"{state.WIDGET}add", None)
     left.selectbox(
@@ -158,7 +158,7 @@ def add_controls(v: cv.View) -> None:
         index=None,
         key=f"{state.WIDGET}add",
         placeholder="Add a curve…",
-        format_func=lambda n: cv.CUSTOM_LABEL if n == cv.CUSTOM else SCHEDULES[n].label,
+        format_func=cv.family_label,
         on_change=actions.added,
         disabled=v.full,
         help=why
@@ -261,7 +261,7 @@ def _param_widget(curve: cv.Curve, param: Param, units: str) -> None:
     key = param_key(curve.id, param.name)
     value = curve.own[param.name]
     label, hint = param.label, param.description
-    if param.type is str:
+    if param.type is str and param.choices:
         state.seed(key, value)
         if len(param.choices) <= SEGMENTED_MAX:
             st.segmented_control(
