@@ -91,6 +91,7 @@ table.cursor_input(view)
 table.show(plotted, cursor)
 
 setup_panel.panel(view)
+setup_panel.plateau_panel(view)
 setup_panel.unit_selector(view, run)
 widgets.display_controls(view)
 

@@ -13,8 +13,8 @@ from typing import Any
 
 import dynweights
 from explorer import curves as cv
-from explorer import paste, setup, state
-from explorer.inputs import Value, count, parse_number, quote, read, value_text
+from explorer import paste, setup, state, uploads
+from explorer.inputs import Value, count, number, parse_number, quote, read, value_text
 
 ss = state.ss
 SHARED_LABELS = {"total_steps": "Total steps", "init_lr": "Peak LR", "max_weight": "Max weight"}
@@ -317,4 +317,44 @@ def pasted() -> None:
             keys += f" and {len(got.bound.ignored) - 10} more"
         messages.append(("info", f"Ignored fields that do not change the schedule: {keys}."))
     ss[state.PASTE_MESSAGES] = messages
+    _open_last()
+
+
+def uploaded(widget: str, into: str) -> None:
+    """Keeps an uploaded file's name and bytes (or forgets them when it is cleared)."""
+    upload = ss.get(widget)
+    if upload is None:
+        ss.pop(into, None)
+    else:
+        ss[into] = (str(upload.name), bytes(upload.getvalue()))
+
+
+def plateau_added() -> None:
+    """The uploaded metric's ReduceLROnPlateau curve, as constant phases."""
+    v = state.view()
+    upload = ss.get(state.PLATEAU_FILE)
+    options: dict[str, object] = {"mode": ss.get("plateau.mode") or "min"}
+    try:
+        if upload is None:
+            raise ValueError("upload a CSV of step,value first")
+        file_name, data = upload
+        steps, values = uploads.metric(data)
+        for name, (label, integer, _) in uploads.PLATEAU_FIELDS.items():
+            text = str(ss.get(f"plateau.{name}") or "").strip()
+            try:
+                options[name] = parse_number(text, integer=integer)
+            except ValueError as err:
+                raise ValueError(f"{label}: {quote(text)} {err}") from None
+        lr = number(v.shared["init_lr"])
+        items = uploads.plateau_phases(steps, values, lr, **options)
+        title = f"Plateau on {file_name[:30]}"
+        view, curve = cv.curve_of(dynweights.phases(items), v, title=title)
+    except (ValueError, TypeError, OverflowError) as err:
+        ss["plateau.messages"] = [("error", f"Not added: {str(err)[:300]}")]
+        return
+    state.commit(cv.add(view, curve))
+    cuts = len(items) - 1
+    ss["plateau.messages"] = [
+        ("success", f"Added {curve.title}: {len(values):,} values, {cuts} cut(s) of the rate.")
+    ]
     _open_last()

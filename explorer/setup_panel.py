@@ -13,7 +13,7 @@ import streamlit as st
 
 from dynweights import MAX_TOTAL_STEPS
 from dynweights.budget import Budget
-from explorer import actions, setup, state
+from explorer import actions, setup, state, uploads
 from explorer import curves as cv
 from explorer.actions import param_key
 from explorer.hf_paste import MAX_CHARS
@@ -131,3 +131,38 @@ def unit_selector(v: cv.View, run: Budget | None) -> setup.Axis | None:
     if run is None or unit == "steps":
         return None
     return setup.Axis(unit, run)
+
+
+def plateau_panel(v: cv.View) -> None:
+    """ReduceLROnPlateau on an uploaded metric: what it would have done, as a curve."""
+    with st.expander("Plateau on your metric (ReduceLROnPlateau)"):
+        st.caption(
+            "Upload a CSV of step,value (a validation loss, say; W&B and TensorBoard exports "
+            "work once you keep those two columns). The curve is torch's ReduceLROnPlateau "
+            "stepped on each value, from the shared peak LR. The file stays on this page: "
+            "the link keeps the curve it made, as phases, not the file."
+        )
+        st.file_uploader(
+            "Metric CSV",
+            type=["csv"],
+            key="plateau.file",
+            on_change=actions.uploaded,
+            args=("plateau.file", state.PLATEAU_FILE),
+        )
+        cols = st.columns(len(uploads.PLATEAU_FIELDS) + 1, vertical_alignment="bottom")
+        state.seed("plateau.mode", "min")
+        cols[0].segmented_control("Mode", ["min", "max"], key="plateau.mode")
+        for col, (name, (label, _, default)) in zip(
+            cols[1:], uploads.PLATEAU_FIELDS.items(), strict=True
+        ):
+            state.seed(f"plateau.{name}", str(default))
+            col.text_input(label, key=f"plateau.{name}")
+        st.button(
+            "Add the plateau curve",
+            key="plateau.add",
+            on_click=actions.plateau_added,
+            disabled=v.full,
+            help=f"At most {cv.MAX_CURVES} curves." if v.full else None,
+        )
+        for kind, text in state.ss.get("plateau.messages", []):
+            getattr(st, kind)(plain(text))

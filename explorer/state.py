@@ -5,6 +5,9 @@
 - ``NOTICES``: what the link reader refused, until dismissed or its value changes.
 - ``OPEN``: the id of the curve whose editor is open (one at a time), or ``None``.
 - ``PASTE_MESSAGES``: what the last paste said, until the next paste.
+- ``PLATEAU_FILE``, ``RUN_FILE``: the last uploaded metric and training-run files, as
+  ``(name, bytes)``, until another is uploaded or the upload is cleared. They are
+  never in the link.
 - ``FOLD`` + name (``open.code``, ``open.<id>.formula``): what the user unfolded, for the
   session; ``forget`` leaves them alone.
 - ``WIDGET`` + name: widget state, seeded from the view. It lives until the value it
@@ -26,6 +29,8 @@ VIEW = "view"
 NOTICES = "notices"
 OPEN = "open_curve"
 PASTE_MESSAGES = "paste.messages"
+PLATEAU_FILE = "plateau.data"
+RUN_FILE = "run.data"
 FOLD = "open."
 WIDGET = "w."
 ERROR = "e."

@@ -132,3 +132,41 @@ def test_a_custom_expression_is_drawn_exported_and_linked() -> None:
     assert bounds(again) == [got]
     at = type_param(at, 0, "expression", "step.__class__")
     assert any("dunder" in e or "attribute" in e for e in errors(at))
+
+
+def test_plateau_on_an_uploaded_metric_is_torchs_and_its_link_keeps_it() -> None:
+    at = clear_all(open_app())
+    values = [1.0, 0.9, 0.9, 0.9, 0.9, 0.8, 0.8, 0.8, 0.8]
+    text = "step,val_loss\n" + "".join(f"{10 * (i + 1)},{v}\n" for i, v in enumerate(values))
+    at.session_state["plateau.patience"] = "2"
+    # AppTest cannot upload a file: this is what the uploader's callback keeps of one.
+    at.session_state["plateau.data"] = ("val.csv", text.encode())
+    at.button(key="plateau.add").click()
+    at = at.run()
+    assert not at.exception
+    (got,) = bounds(at)
+    assert got is not None
+    rates = dynweights.reduce_on_plateau(values, lr=0.1, patience=2)
+    # scheduler.step(values[i]) runs after step 10 (i + 1); its rate is used from the next.
+    for i, rate in enumerate(rates[1:]):
+        assert got(10 * (i + 1) + 1) == rate
+    assert got(0) == got(10) == 0.1
+    assert view(at).curves[0].title == "Plateau on val.csv"
+    assert bounds(reopen(at)) == [got]
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("step,value\n1,0.5\n1,0.4\n", "row 3, column `step`"),
+        ("step,value\n1,nan\n", "row 2, column `value`"),
+        ("when,value\n1,0.5\n", "no `step` column"),
+        ("step,value\n", "no rows"),
+    ],
+)
+def test_a_bad_metric_file_is_named_by_row_and_column(text: str, named: str) -> None:
+    from explorer import uploads
+
+    with pytest.raises(ValueError, match=r"row|column|rows") as err:
+        uploads.metric(text.encode())
+    assert named in str(err.value)
