@@ -26,9 +26,10 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from types import MappingProxyType
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -354,20 +355,18 @@ class _Panels:
     weights: tuple[Array, Array, Array]
 
 
-def _panels(s: Bound, cuts: Steps, end: int, grading: float) -> _Panels:
+def _panels(values: Callable[[Steps], Array], cuts: Steps, end: int, grading: float) -> _Panels:
+    """The graded panels of ``[0, end]``, with ``values`` (the rates at integer steps)."""
     q = _graded_nodes(cuts, end, grading)
     a, b = q[:-1], q[1:]
     size = (b - a).astype(np.float64)
     half = np.floor(size / 2)
     mid = a + half.astype(np.int64)
     wide = size >= 2
-    values = np.asarray(
-        s.values(np.concatenate([q, np.maximum(q - 1, 0), mid, np.maximum(mid - 1, 0)])),
-        dtype=np.float64,
-    )
+    got = values(np.concatenate([q, np.maximum(q - 1, 0), mid, np.maximum(mid - 1, 0)]))
     n = q.size
-    rate, before = values[:n], values[n : 2 * n]
-    mid_rate, mid_before = values[2 * n : 2 * n + a.size], values[2 * n + a.size :]
+    rate, before = got[:n], got[n : 2 * n]
+    mid_rate, mid_before = got[2 * n : 2 * n + a.size], got[2 * n + a.size :]
     # One-step panels: weights (0, 0, 1) on (a, mid, b), their one step b.
     safe_half = np.where(wide, half, 1.0)
     safe_size = np.where(wide, size, 2.0)
@@ -388,33 +387,59 @@ def _panel_area(p: _Panels) -> tuple[float, Array, Array]:
     return float(p.rate[0] + np.sum(p.sums)), recent, mid_recent
 
 
+@dataclass(frozen=True)
+class Points:
+    """``LD(end) = sum(weighted_change * bracket(rate, recent))`` over a few points."""
+
+    area: float  # S_end
+    weighted_change: Array  # the rule's weight times eta_k - eta_{k-1}
+    rate: Array  # eta_k
+    recent: Array  # S_end - S_{k-1}
+
+
+def points(values: Callable[[Steps], Array], cuts: Steps, end: int, grading: float) -> Points:
+    """The panels' nodes and middles with their weights in the sum ``LD(end)``."""
+    p = _panels(values, cuts, end, grading)
+    area, recent, mid_recent = _panel_area(p)
+    w0, w1, w2 = p.weights
+    node = np.zeros(p.nodes.size)
+    node[:-1] += w0
+    node[1:] += w2
+    weight = np.concatenate([node, np.where(p.wide, w1, 0.0)])
+    change = np.concatenate([p.rate - p.before, p.mid_rate - p.mid_before])
+    return Points(
+        area,
+        weight * change,
+        np.concatenate([p.rate, p.mid_rate]),
+        np.concatenate([recent, mid_recent]),
+    )
+
+
+def _bound_values(s: Bound) -> Callable[[Steps], Array]:
+    def values(steps: Steps) -> Array:
+        return np.asarray(s.values(steps.astype(np.float64)), dtype=np.float64)
+
+    return values
+
+
 def _bound_terms(s: Bound, t: Steps, law: MultiPowerLaw) -> tuple[Array, Array]:
-    cuts = _cuts(s)
+    cuts, values = _cuts(s), _bound_values(s)
     unique, back = np.unique(t, return_inverse=True)
     s1 = np.empty(unique.size)
     ld = np.empty(unique.size)
     for i, end in enumerate(unique.tolist()):
-        p = _panels(s, cuts, end, GRADING)
-        s1[i], recent, mid_recent = _panel_area(p)
-        at_node = (p.rate - p.before) * _bracket(
-            law.beta, _c_rate(law.C, law.gamma, p.rate), recent
-        )
-        at_mid = (p.mid_rate - p.mid_before) * _bracket(
-            law.beta, _c_rate(law.C, law.gamma, p.mid_rate), mid_recent
-        )
-        w0, w1, w2 = p.weights
-        ld[i] = float(
-            np.sum(w0 * at_node[:-1] + w1 * np.where(p.wide, at_mid, 0.0) + w2 * at_node[1:])
-        )
+        p = points(values, cuts, end, GRADING)
+        bracket = _bracket(law.beta, _c_rate(law.C, law.gamma, p.rate), p.recent)
+        s1[i], ld[i] = p.area, float(np.sum(p.weighted_change * bracket))
     return s1[back], ld[back]
 
 
 def _bound_area(s: Bound, t: Steps) -> Array:
     """``S_t`` of a bound schedule at each step of ``t``."""
-    cuts = _cuts(s)
+    cuts, values = _cuts(s), _bound_values(s)
     unique, back = np.unique(t, return_inverse=True)
-    out = np.array([_panel_area(_panels(s, cuts, end, GRADING))[0] for end in unique.tolist()])
-    return out[back]
+    out = [_panel_area(_panels(values, cuts, end, GRADING))[0] for end in unique.tolist()]
+    return np.asarray(out)[back]
 
 
 # --------------------------------------------------------------------------- the annealing law
@@ -527,9 +552,15 @@ _RUNS = ("cosine_24000", "constant_24000", "wsdcon_9")
 
 
 def _published(size: str, constants: Sequence[float]) -> MultiPowerLaw:
-    values = dict(zip(_MPL, constants, strict=True))
+    l0, a, alpha, b, c, beta, gamma = constants
     return MultiPowerLaw(
-        **values,
+        L0=l0,
+        A=a,
+        alpha=alpha,
+        B=b,
+        C=c,
+        beta=beta,
+        gamma=gamma,
         source=f"{_REPO}, src/config.py PARAMS[{size!r}] (Luo et al. 2025, arXiv:2503.12811)",
         setup=Setup(
             model=f"{size}M", total_steps=24_000, peak_lr=3e-4, warmup_steps=2_160, runs=_RUNS
@@ -558,3 +589,58 @@ repository's ``src/config.py``: fitted on three runs (cosine, constant, and a
 two-stage drop to 9e-5 at step 8,000) of 24,000 steps at peak rate 3e-4 after a
 2,160-step linear warmup from 0; their other runs are the test set. The
 repository has these three sizes only."""
+
+
+# --------------------------------------------------------------------------- fitting
+
+
+def fit(runs: Sequence[tuple[Any, ArrayLike, ArrayLike]]) -> MultiPowerLaw:
+    """Fits a multi-power law to training curves, as the authors fit theirs.
+
+    Minimises the Huber loss (threshold :data:`HUBER_DELTA`, 1e-3) of the log-loss
+    residuals ``log(loss) - log(prediction)`` summed over every run and step, with
+    scipy's L-BFGS-B on the logarithms of the constants (all > 0) and analytic
+    gradients, from 2 starts built the authors' way (a power law through the
+    losses against ``S_1``, ``L0`` near the lowest loss). A bound schedule is
+    evaluated at every step up to its last loss (at most 2^24 steps).
+
+    Args:
+      runs: ``(lr, steps, losses)`` per training run: ``lr`` an array of rates or a
+        bound schedule, ``losses[i]`` the loss at ``steps[i]``.
+
+    Returns:
+      The fitted law, with ``source="fit"``.
+
+    Raises:
+      ImportError: scipy is not installed (``pip install "dynweights[fit]"``).
+      ValueError: a malformed run, naming it (``runs[1].losses must be ...``).
+    """
+    from dynweights._fit import fit_mpl
+
+    l0, a, alpha, b, c, beta, gamma = fit_mpl(runs, _rates, HUBER_DELTA)
+    return MultiPowerLaw(L0=l0, A=a, alpha=alpha, B=b, C=c, beta=beta, gamma=gamma, source="fit")
+
+
+def fit_annealing(
+    runs: Sequence[tuple[Any, ArrayLike, ArrayLike]], *, decay: float = 0.999
+) -> AnnealingLaw:
+    """Fits an annealing law to training curves, ``decay`` held fixed.
+
+    The same loss and optimiser as :func:`fit`, over ``L0``, ``A``, ``alpha`` and ``C``.
+
+    Args:
+      runs: ``(lr, steps, losses)`` per training run, as for :func:`fit`.
+      decay: the momentum's decay factor ``lambda``, in ``(0, 1)``.
+
+    Returns:
+      The fitted law, with ``source="fit"``.
+    """
+    from dynweights._fit import fit_annealing as fit_4
+
+    AnnealingLaw(L0=0.0, A=0.0, alpha=1.0, C=0.0, decay=decay)  # checks decay
+
+    def terms(rates: Array, steps: Steps) -> tuple[Array, Array]:
+        return _annealing_terms(rates, steps, decay)
+
+    l0, a, alpha, c = fit_4(runs, _rates, terms, HUBER_DELTA)
+    return AnnealingLaw(L0=l0, A=a, alpha=alpha, C=c, decay=decay, source="fit")

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import dynweights
-from dynweights.loss import PUBLISHED, AnnealingLaw, MultiPowerLaw
+from dynweights.loss import PUBLISHED, AnnealingLaw, MultiPowerLaw, fit, fit_annealing
 
 GOLDEN = json.loads((Path(__file__).parent / "golden" / "mpl.json").read_text())
 WARMUP, PEAK, END = 2160, 3e-4, 3e-5
@@ -257,3 +257,66 @@ def test_import_needs_no_scipy():
         check=True,
     )
     assert result.stdout.strip() == "False"
+
+
+def noisy_runs(predict, seed: int) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """The authors' three training schedules, losses from ``predict`` times 1 + 2e-5 noise."""
+    rng = np.random.default_rng(seed)
+    runs = []
+    for name in ("cosine_24000", "constant_24000", "wsdcon_9"):
+        rates = authors_rates(name)
+        steps = np.arange(WARMUP, rates.size, 256)
+        noise = 1 + 2e-5 * rng.standard_normal(steps.size)
+        runs.append((rates, steps, predict(rates, steps) * noise))
+    return runs
+
+
+def test_fit_recovers_the_constants_of_its_curves():
+    truth = PUBLISHED["mpl-100M"]
+    got = fit(noisy_runs(truth.predict, seed=0))
+    assert got.source == "fit"
+    for name in ("L0", "A", "alpha", "B"):
+        assert getattr(got, name) == pytest.approx(getattr(truth, name), rel=1e-2), name
+    for name in ("C", "beta", "gamma"):  # the drop's shape: weakly determined by 3 curves
+        assert getattr(got, name) == pytest.approx(getattr(truth, name), rel=0.25), name
+    rates, steps = authors_rates("wsd_20000_24000"), np.arange(WARMUP, 24_000, 128)
+    np.testing.assert_allclose(got.predict(rates, steps), truth.predict(rates, steps), rtol=1e-4)
+
+
+def test_fit_annealing_recovers_the_constants_of_its_curves():
+    truth = AnnealingLaw(L0=2.7, A=0.55, alpha=0.45, C=0.4, decay=0.999)
+    got = fit_annealing(noisy_runs(truth.predict, seed=1), decay=0.999)
+    for name in ("L0", "A", "alpha", "C"):
+        assert getattr(got, name) == pytest.approx(getattr(truth, name), rel=1e-2), name
+    assert got.decay == 0.999
+
+
+def test_fit_takes_a_bound_schedule():
+    rates = authors_rates("wsdld_20000_24000")
+    steps = np.arange(WARMUP, 24_000, 512)
+    truth = AnnealingLaw(L0=2.7, A=0.55, alpha=0.45, C=0.4)
+    got = fit_annealing(
+        [(authors_schedule("wsdld_20000_24000"), steps, truth.predict(rates, steps))]
+    )
+    assert pytest.approx(2.7, rel=1e-3) == got.L0
+
+
+@pytest.mark.parametrize(
+    ("runs", "message"),
+    [
+        ([], r"^runs must be a non-empty list"),
+        ([(np.ones(3), [1, 2])], r"^runs\[0\] must be a tuple"),
+        ([(np.ones(3), [1, 2], [1.0])], r"^runs\[0\]\.losses must be one loss per step"),
+        ([(np.ones(3), [1, 2], [1.0, -1.0])], r"^runs\[0\]\.losses must be finite"),
+        ([(np.ones(3), [1, 3], [1.0, 1.0])], r"^runs\[0\]\.steps must be < len\(lr\)"),
+    ],
+)
+def test_fit_checks_its_runs(runs, message):
+    with pytest.raises(ValueError, match=message):
+        fit(runs)
+
+
+def test_fit_without_scipy_says_how_to_get_it(monkeypatch):
+    monkeypatch.setitem(sys.modules, "scipy", None)
+    with pytest.raises(ImportError, match=r"pip install 'dynweights\[fit\]'"):
+        fit(noisy_runs(PUBLISHED["mpl-25M"].predict, seed=2))
