@@ -207,7 +207,7 @@ class MultiPowerLaw:
         every step is summed where the piece is short, and elsewhere a quadratic
         (Simpson-type) rule on panels whose length is at most ``GRADING`` (1/32) of
         their distance to the piece's ends and to the query step. A panel of ``n``
-        steps then errs by at most ``n^5 max|f''''| / 720`` for the summand ``f``,
+        steps then errs by O(``n^5 max|f''''|``) for the summand ``f`` (no computed bound),
         which for a piece smooth on the scale of its length is a relative error of
         order ``GRADING^4 ~ 1e-6``; constant pieces are exact (they add 0 to
         ``LD``), linear and quadratic ones are exact in ``S``, and jumps are single
