@@ -252,6 +252,34 @@ def area_rows() -> list[tuple[str, float, float]]:
     return rows
 
 
+def loss_rows() -> list[tuple[str, float]]:
+    """dynweights.loss: 200 query steps of the multi-power law on a bound schedule."""
+    from dynweights.loss import PUBLISHED
+
+    law = PUBLISHED["mpl-400M"]
+    rows = []
+    for total in (24_000, 10**9):
+        s = dynweights.schedule(
+            "cosine_with_linear_warmup", total_steps=total, warmup_steps=total // 10, init_lr=3e-4
+        )
+        steps = np.rint(np.linspace(1, total, 200)).astype(np.int64)
+        rows.append(
+            (
+                f"bound cosine_with_linear_warmup, T = {total:,}",
+                median_seconds(lambda s=s, steps=steps: law.predict(s, steps), 3),
+            )
+        )
+    rates = np.asarray(s.values(np.arange(24_001, dtype=np.float64)))  # the array path, 24k steps
+    steps = np.rint(np.linspace(1, 24_000, 200)).astype(np.int64)
+    rows.append(
+        (
+            "array of 24,001 rates (the authors' sum)",
+            median_seconds(lambda: law.predict(rates, steps), 3),
+        )
+    )
+    return rows
+
+
 def main() -> None:
     warnings.simplefilter("ignore")
     os.environ.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
@@ -308,6 +336,12 @@ def main() -> None:
     print("|---|---|---|")
     for name, seconds, relative in area_rows():
         print(f"| {name} | {seconds * 1e3:.2f} ms | {relative:.1e} |")
+    print()
+    print("7. dynweights.loss: MultiPowerLaw.predict at 200 query steps")
+    print("| schedule | 200 predictions |")
+    print("|---|---|")
+    for name, seconds in loss_rows():
+        print(f"| {name} | {seconds * 1e3:.0f} ms |")
 
 
 if __name__ == "__main__":
