@@ -18,8 +18,9 @@ import streamlit as st
 
 from dynweights import Bound
 from dynweights.budget import Budget
+from dynweights.loss import PUBLISHED
 from explorer import curves as cv
-from explorer import figures, links, notices, setup, setup_panel, state, table, widgets
+from explorer import figures, links, losses, notices, setup, setup_panel, state, table, widgets
 from explorer.figures import CHARTS
 
 st.set_page_config(page_title="dynweights explorer", page_icon="📈", layout="wide")
@@ -59,21 +60,58 @@ st.caption(
 )
 notices.show(view)
 
-families = [f for f in CHARTS if any(c.chart == f for c, _ in shown)] or list(CHARTS)
-for column, family in zip(st.columns(len(families)), families, strict=True):
-    title = CHARTS[family]
-    drawn = [d for c, d in shown if c.chart == family]
-    empty = f"No {title.lower()} shown: add a curve or a published schedule below."
-    fig = figures.chart(
-        title, drawn, log_y=bool(view.shared[f"log_{family}s"]), empty=empty, cursor=cursor
-    )
-    column.plotly_chart(
-        setup.apply_axis(fig, axis),
-        config=figures.plotly_config(
-            title.lower().replace(" ", "-"), str(view.shared["image_format"]), span, drawn
-        ),
-        key=f"chart_{family}",
-    )
+# --- the predicted loss of each learning-rate curve ----------------------------------------
+law_name = str(view.shared["loss_law"])
+fitted, fit_error = None, None
+run_file = state.ss.get(state.RUN_FILE)
+if run_file is not None:
+    try:
+        fitted = losses.fit_file(run_file[1])
+    except (ValueError, ImportError, OverflowError, FloatingPointError) as err:
+        fit_error = f"Not fitted: {err}"
+law = fitted.law if law_name == losses.FIT and fitted else PUBLISHED.get(law_name)
+lr_drawn = [d for c, d in shown if c.chart == "lr"]
+predicted = [
+    figures.Drawn(d.label, d.colour, d.bound, *losses.predicted(law, d.bound, span))
+    for d in (lr_drawn if law is not None else [])
+]
+unpredicted = [
+    f"{d.label}: {losses.why_not(law, d.bound)}"
+    for d, p in zip(lr_drawn, predicted, strict=False)
+    if law is not None and p.steps.size == 0
+]
+predicted = [p for p in predicted if p.steps.size]
+runs = figures.run_traces(fitted) if law_name == losses.FIT and fitted else []
+
+charts = {"lr": lr_drawn, "loss": predicted}
+charts["weight"] = [d for c, d in shown if c.chart == "weight"]
+families = [f for f in CHARTS if charts[f] or (f == "loss" and runs)] or ["lr", "weight"]
+for row in range(0, len(families), 2):
+    pair = families[row : row + 2]
+    for column, family in zip(st.columns(len(pair)), pair, strict=True):
+        title = CHARTS[family]
+        empty = f"No {title.lower()} shown: add a curve or a published schedule below."
+        log_y = bool(view.shared.get(f"log_{family}s", False))
+        fig = figures.chart(
+            title,
+            charts[family],
+            log_y=log_y,
+            empty=empty,
+            cursor=cursor,
+            extra=runs if family == "loss" else (),
+            y_from=max(span // 50, 1) if family == "loss" else 0,
+        )
+        column.plotly_chart(
+            setup.apply_axis(fig, axis),
+            config=figures.plotly_config(
+                title.lower().replace(" ", "-"),
+                str(view.shared["image_format"]),
+                span,
+                charts[family],
+            ),
+            key=f"chart_{family}",
+        )
+widgets.loss_controls(view, law, fitted, fit_error, unpredicted)
 
 st.subheader("Curves")
 widgets.add_controls(view)
@@ -88,7 +126,7 @@ if not view.curves:
 
 st.subheader("Compare")
 table.cursor_input(view)
-table.show(plotted, cursor)
+table.show(plotted, cursor, law)
 
 setup_panel.panel(view)
 setup_panel.plateau_panel(view)

@@ -510,25 +510,48 @@ class AnnealingLaw:
 _ANNEALING = ("L0", "A", "alpha", "C")
 
 
+def annealing_area(lr: Bound | ArrayLike, steps: ArrayLike, decay: float = 0.999) -> Array:
+    """The annealing area ``S_2`` of :class:`AnnealingLaw` at each step: how much the
+    rate has been annealed, weighted by the momentum ``decay``.
+
+    >>> annealing_area([1.0, 1.0, 0.5, 0.5], [0, 1, 2, 3], decay=0.5).tolist()
+    [0.0, 0.0, 0.5, 0.75]
+    """
+    AnnealingLaw(L0=0.0, A=0.0, alpha=1.0, C=0.0, decay=decay)  # checks decay
+    t, shape = _steps(steps)
+    if not isinstance(lr, Bound):
+        rates = _rates(lr)
+        _within(t, rates.size)
+        return np.asarray(_annealing_s2(rates, t, decay)).reshape(shape)
+    return np.asarray(_annealing_s2(lr, t, decay)).reshape(shape)
+
+
 def _memory_window(decay: float) -> int:
     return math.ceil(math.log(1e-17) / math.log(decay))
 
 
 def _annealing_terms(lr: Bound | ArrayLike, t: Steps, decay: float) -> tuple[Array, Array]:
     """``S_1`` and ``S_2`` at each step of ``t``."""
+    if isinstance(lr, Bound):
+        return _bound_area(lr, t), _annealing_s2(lr, t, decay)
+    rates = _rates(lr)
+    _within(t, rates.size)
+    return np.cumsum(rates)[t], _annealing_s2(rates, t, decay)
+
+
+def _annealing_s2(lr: Bound | Array, t: Steps, decay: float) -> Array:
+    """``S_2`` at each step of ``t``, from the last ``K`` rate changes (``decay^K <= 1e-17``)."""
     window = _memory_window(decay)
     if isinstance(lr, Bound):
-        s1 = _bound_area(lr, t)
-        first = float(lr.values(0.0))
+        bound = lr
+        first = float(bound.values(0.0))
 
         def rates_between(lo: int, hi: int) -> Array:
             steps = np.arange(lo, hi + 1, dtype=np.float64)
-            return np.asarray(lr.values(steps), dtype=np.float64)
+            return np.asarray(bound.values(steps), dtype=np.float64)
 
     else:
-        rates = _rates(lr)
-        _within(t, rates.size)
-        s1 = np.cumsum(rates)[t]
+        rates = lr
         first = float(rates[0])
 
         def rates_between(lo: int, hi: int) -> Array:
@@ -542,7 +565,7 @@ def _annealing_terms(lr: Bound | ArrayLike, t: Steps, decay: float) -> tuple[Arr
         weights = decay ** np.arange(drops.size - 1, -1, -1, dtype=np.float64)
         momentum = float(np.dot(weights, drops))
         s2[i] = (first - seen[-1] - decay * momentum) / (1 - decay)
-    return s1, s2
+    return s2
 
 
 # --------------------------------------------------------------------------- published constants

@@ -34,6 +34,7 @@ from explorer.inputs import (
     to_steps,
     value_text,
 )
+from explorer.losses import DEFAULT as LOSS_DEFAULT
 
 CUSTOM = "phases"
 CUSTOM_LABEL = "Custom phases"
@@ -179,6 +180,7 @@ def default_shared() -> dict[str, Value]:
         "log_lrs": False,
         "image_format": IMAGE_FORMATS[0],
         "step_cursor": "",  # no step chosen: the comparison table uses half of total steps
+        "loss_law": LOSS_DEFAULT,
         **setup.DEFAULTS,
     }
 

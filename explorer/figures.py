@@ -15,8 +15,9 @@ from numpy.typing import NDArray
 import dynweights
 from dynweights import Bound
 from explorer.inputs import fmt
+from explorer.losses import Fitted
 
-CHARTS = {"weight": "Dynamic weights", "lr": "Learning-rate schedules"}
+CHARTS = {"lr": "Learning-rate schedules", "loss": "Predicted loss", "weight": "Dynamic weights"}
 # Six significant digits in the hover; the CSV keeps every digit.
 _HOVER = "%{y:.6~g}"
 PLOT_PX = 360
@@ -93,6 +94,8 @@ def chart(
     log_y: bool,
     empty: str,
     cursor: int | None = None,
+    extra: Sequence[go.Scatter] = (),
+    y_from: int = 0,
 ) -> go.Figure:
     """Overlays ``curves``; with none, a figure that says what to add instead of bare axes.
 
@@ -112,13 +115,28 @@ def chart(
         )
         for curve in curves
     ]
-    bottom = bottom_px(curves)
+    traces.extend(extra)
+    bottom = bottom_px(curves) + LEGEND_PX * len(extra)
     xaxis: dict[str, Any] = {"title": "step", "tickformat": "~s", "hoverformat": ",d"}
     yaxis: dict[str, Any] = {}
     annotations: list[dict[str, Any]] = []
     shapes: list[dict[str, Any]] = []
     if log_y:
         yaxis = {"type": "log", "exponentformat": "e", "dtick": 1, "hoverformat": ".6~g"}
+    elif curves and y_from:
+        # A loss falls steeply at first: the axis fits what follows step ``y_from``, and
+        # the modebar's autoscale shows the rest.
+        seen = [c.values[c.steps >= y_from] for c in curves]
+        seen = [v for v in seen if v.size] or [c.values for c in curves]
+        low = min(float(v.min()) for v in seen)
+        high = max(float(v.max()) for v in seen)
+        pad = (high - low) * 0.05 or abs(high) * 0.01 or 1.0
+        ticks = nice_ticks(low - pad, high + pad)
+        yaxis = {
+            "tickvals": ticks,
+            "ticktext": [fmt(t) for t in ticks],
+            "range": [low - pad, high + pad],
+        }
     elif curves:
         low = min(0.0, *(float(c.values.min()) for c in curves))
         high = max(float(c.values.max()) for c in curves)
@@ -229,3 +247,38 @@ def plotly_config(
             "scale": 2,
         },
     }
+
+
+def run_traces(fitted: Fitted, limit: int = 2000) -> list[go.Scatter]:
+    """An uploaded run's logged loss (grey dots) and the fitted law on its rates (dashes);
+    at most ``limit`` points each, evenly chosen."""
+    out = []
+    for run in fitted.runs:
+        steps, losses = run.steps, run.losses
+        keep = steps >= 1
+        if keep.sum() > limit:
+            chosen = np.unique(np.rint(np.linspace(0, keep.sum() - 1, limit)).astype(int))
+            keep = np.flatnonzero(keep)[chosen]
+        steps, losses = steps[keep], losses[keep]
+        fit = np.asarray(fitted.law.predict(run.rates, steps), dtype=np.float64)
+        out.append(
+            go.Scatter(
+                x=steps.astype(np.int32),
+                y=losses,
+                name=f"{run.name}: logged loss",
+                mode="markers",
+                marker={"size": 3, "color": "#777777"},
+                hovertemplate=_HOVER,
+            )
+        )
+        out.append(
+            go.Scatter(
+                x=steps.astype(np.int32),
+                y=fit,
+                name=f"{run.name}: fitted law",
+                mode="lines",
+                line={"dash": "dash", "color": "#333333"},
+                hovertemplate=_HOVER,
+            )
+        )
+    return out

@@ -29,12 +29,21 @@ from explorer.inputs import (
     read,
     value_text,
 )
+from explorer.losses import LAWS
 
 CURVE_KEY = "curve"
 # A curve's value: 32 phases of five exact numbers fit; anything longer is not one.
 MAX_CURVE_CHARS = 32 * 5 * 26
 TOGGLES = ("log_weights", "log_lrs")
-GLOBAL_KEYS = (*cv.SHARED, "units", *TOGGLES, "image_format", "step_cursor", *setup.KEYS)
+GLOBAL_KEYS = (
+    *cv.SHARED,
+    "units",
+    *TOGGLES,
+    "image_format",
+    "step_cursor",
+    "loss_law",
+    *setup.KEYS,
+)
 _OLD_LISTS = {"weights": "weight", "lrs": "lr"}
 _OLD_PARAMS = {p.name: p for s in SCHEDULES.values() for p in s.params}
 MAX_TITLE_CHARS = 80
@@ -61,7 +70,7 @@ def _check_global(key: str, raw: str) -> Value:
         if raw not in ("true", "false"):
             raise ValueError("must be true or false")
         return raw == "true"
-    choices = cv.UNITS if key == "units" else cv.IMAGE_FORMATS
+    choices = {"units": cv.UNITS, "loss_law": LAWS}.get(key, cv.IMAGE_FORMATS)
     if raw not in choices:
         raise ValueError(f"must be one of {', '.join(choices)}")
     return raw

@@ -16,7 +16,8 @@ from typing import cast
 import streamlit as st
 
 import dynweights
-from explorer import compare
+from dynweights.loss import MultiPowerLaw
+from explorer import compare, losses
 from explorer import curves as cv
 from explorer.compare import Stats
 from explorer.downloads import span
@@ -72,10 +73,45 @@ def spanned(bound: dynweights.Bound, at_step: int, span: int) -> Stats:
     return replace(s, area=area, mean=area / max(span, bound.total_steps, 1), at_step=at)
 
 
-def rows(curves: Sequence[Drawn], at_step: int) -> list[dict[str, str]]:
+def loss_columns(
+    curves: Sequence[Drawn], at_step: int, law: MultiPowerLaw | None
+) -> list[dict[str, float | None]]:
+    """Per curve: its predicted loss at the cursor and at the span's end, the end's
+    difference from the first learning-rate curve's, and its annealing area ``S_2``
+    at the end; ``None`` for a loss weight or without a law."""
+    if law is None:
+        return [{} for _ in curves]
+    end = span(curves)
+    out: list[dict[str, float | None]] = []
+    first: float | None = None
+    for curve in curves:
+        if curve.bound.family == "weight":
+            out.append(dict.fromkeys(LOSS_KEYS))
+            continue
+        at = min(max(at_step, 1), end)
+        cursor, last = losses.at_steps(law, curve.bound, (at, max(end, 1)))
+        first = last if first is None else first
+        out.append(
+            {
+                "cursor": cursor,
+                "end": last,
+                "diff": None if last is None or first is None else last - first,
+                "s2": losses.s2(curve.bound, end),
+            }
+        )
+    return out
+
+
+LOSS_KEYS = ("cursor", "end", "diff", "s2")
+
+
+def rows(
+    curves: Sequence[Drawn], at_step: int, law: MultiPowerLaw | None = None
+) -> list[dict[str, str]]:
     """The table as text: one dict per curve, keyed by column header."""
     out = []
-    for curve in curves:
+    predicted = loss_columns(curves, at_step, law)
+    for curve, loss in zip(curves, predicted, strict=True):
         s = spanned(curve.bound, at_step, span(curves))
         out.append(
             {
@@ -87,9 +123,22 @@ def rows(curves: Sequence[Drawn], at_step: int) -> list[dict[str, str]]:
                 "first step < 50% of peak": _step(s.below[0.5]),
                 "first step < 10% of peak": _step(s.below[0.1]),
                 f"value at step {at_step:,}": short(s.value_at_step),
+                **_loss_cells(loss, at_step),
             }
         )
     return out
+
+
+def _loss_cells(loss: Mapping[str, float | None], at_step: int) -> dict[str, str]:
+    if not loss:
+        return {}
+    shown = {k: "n/a" if v is None else short(v) for k, v in loss.items()}
+    return {
+        f"predicted loss at step {at_step:,}": shown["cursor"],
+        "predicted loss at the end": shown["end"],
+        "vs the first curve": shown["diff"],
+        "annealing area S2": shown["s2"],
+    }
 
 
 def csv_text(curves: Sequence[Drawn], at_step: int) -> str:
@@ -138,12 +187,12 @@ def cursor_input(v: cv.View) -> int:
     return cursor_step(v.shared)
 
 
-def show(curves: Sequence[Drawn], at_step: int) -> None:
+def show(curves: Sequence[Drawn], at_step: int, law: MultiPowerLaw | None = None) -> None:
     """The comparison table and its CSV download."""
     if not curves:
         st.caption("Show a curve to compare it.")
         return
-    st.table(rows(curves, at_step))
+    st.table(rows(curves, at_step, law))
     st.caption(
         f"Every curve over the same span, steps 0 to {span(curves):,}; a curve shorter than "
         "that holds its last value. "

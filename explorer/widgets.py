@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import streamlit as st
@@ -18,11 +18,13 @@ import streamlit as st
 import dynweights
 from dynweights import SCHEDULES, Bound, Param
 from dynweights._phases import SHAPES
-from explorer import actions, compare, downloads, state
+from dynweights.loss import MultiPowerLaw
+from explorer import actions, compare, downloads, losses, state
 from explorer import curves as cv
 from explorer.actions import param_key
 from explorer.figures import Drawn
 from explorer.inputs import Value, fmt, is_length, value_text
+from explorer.losses import Fitted
 from explorer.setup import Axis
 
 if TYPE_CHECKING:
@@ -142,6 +144,72 @@ def display_controls(v: cv.View) -> None:
         on_change=actions.shared_picked,
         args=("image_format",),
     )
+
+
+# --- the loss prediction: one place for the law, and the fit to the user's run ------------
+
+
+def loss_controls(
+    v: cv.View,
+    law: MultiPowerLaw | None,
+    fitted: Fitted | None,
+    fit_error: str | None,
+    unpredicted: Sequence[str] = (),
+) -> None:
+    """The law behind the "Predicted loss" chart, what it was fitted on, and the upload."""
+    name = str(v.shared["loss_law"])
+    left, right = st.columns([1, 3], vertical_alignment="center")
+    key = param_key("shared", "loss_law")
+    state.seed(key, name)
+    left.selectbox(
+        "Loss prediction",
+        losses.LAWS,
+        format_func=losses.LABELS.__getitem__,
+        key=key,
+        on_change=actions.shared_picked,
+        args=("loss_law",),
+        help="The multi-power law (Luo et al. 2025) predicts each learning-rate curve's "
+        "training loss from the schedule alone.",
+    )
+    if name == losses.FIT and fitted is None:
+        right.caption("Upload a run under “Fit to my run” to fit a law to it.")
+    else:
+        right.caption(plain(losses.caption(name, law, fitted)))
+    for why in unpredicted[:8]:
+        st.caption(plain(f"No predicted loss for {why[:200]}"))
+    with st.expander("Fit to my run"):
+        st.caption(
+            plain(
+                "A CSV of step, lr, loss: the authors' format, and what W&B and TensorBoard "
+                "exports give once you keep those columns; a run column holds several runs. "
+                "The law is fitted as the authors fit theirs (Huber loss of the log-loss, "
+                "delta 1e-3). The file stays on this page: a link keeps only the choice."
+            )
+        )
+        st.file_uploader(
+            "Training run CSV",
+            type=["csv"],
+            key="run.file",
+            on_change=actions.uploaded,
+            args=("run.file", state.RUN_FILE),
+        )
+        if fit_error:
+            st.error(plain(fit_error), icon="⚠️")
+        elif fitted is not None:
+            st.success(
+                plain(
+                    f"Fitted to {fitted.description}: mean relative error {fitted.error:.3%}. "
+                    "Choose “Fitted to my run” above to predict every curve with it."
+                )
+            )
+            for run in fitted.runs:
+                if not run.logged_every_step:
+                    st.caption(
+                        plain(
+                            f"{run.name}: its rate between logged steps is interpolated "
+                            "linearly; log every step for an exact fit."
+                        )
+                    )
 
 
 # --- adding curves --------------------------------------------------------------------

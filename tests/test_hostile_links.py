@@ -264,7 +264,12 @@ def assert_drawn_or_reported(at: AppTest, params: dict[str, Any], case: Case) ->
     else:
         assert any(all(name in e for name in case.conflicts) for e in errors), errors
     assert [c.name for c in view(at).curves] == expected_names(case)
-    drawn = {k: v for fig in figures(at).values() for k, v in traces(fig).items()}
+    drawn = {
+        k: v
+        for title, fig in figures(at).items()
+        if title != "Predicted loss"
+        for k, v in traces(fig).items()
+    }
     for curve, bound in zip(view(at).curves, bounds(at), strict=True):
         spec = SCHEDULES[curve.name]
         kwargs = {p.name: params[p.name] for p in spec.params}
@@ -355,7 +360,7 @@ def test_app_survives_overflowing_total_steps(raw: str) -> None:
     (notice,) = link_notices(at)
     assert "`total_steps`" in notice
     assert "Using `100`" in notice
-    assert len(at.get("plotly_chart")) == 2
+    assert len(at.get("plotly_chart")) == 3  # learning rates, their predicted loss, weights
     assert "total_steps" not in at.query_params
 
 
