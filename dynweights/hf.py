@@ -15,9 +15,9 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from dynweights._bound import Bound, imported
-from dynweights._checks import check_int, check_real, fail, show
+from dynweights._checks import check_int, check_json_text, check_real, fail, show
 from dynweights._phases import phases
-from dynweights._registry import schedule
+from dynweights._registry import MAX_JSON_CHARS, MAX_JSON_DEPTH, schedule
 from dynweights.budget import Budget, warmup_steps
 
 # TrainingArguments' own defaults (transformers 5.23).
@@ -49,6 +49,7 @@ LOSS_DEPENDENT = ("reduce_lr_on_plateau", "greedy")
 def _kwargs(config: Mapping[str, Any]) -> dict[str, Any]:
     raw = config.get("lr_scheduler_kwargs", {})
     if isinstance(raw, str):
+        check_json_text("lr_scheduler_kwargs", raw, MAX_JSON_CHARS, MAX_JSON_DEPTH)
         try:
             raw = json.loads(raw) if raw.strip() else {}
         except ValueError:
