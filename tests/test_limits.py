@@ -86,9 +86,11 @@ def test_a_thousand_milestones_export_to_every_target(thousand):
 
 
 @pytest.mark.parametrize("target", ["pytorch", "transformers"])
-def test_a_thousand_milestones_run_in_torch_exactly(thousand, target):
-    got = RUN[target](thousand.to_code(target), TOTAL)
-    want = [multistep_reference(k, MILESTONES, TOTAL) for k in range(TOTAL + 1)]
+def test_a_thousand_milestones_run_in_torch_exactly(target):
+    milestones, total = tuple(range(1, 1001)), 1000  # one per step: a short run
+    s = schedule("multistep_decay", total_steps=total, milestones=milestones, gamma=GAMMA)
+    got = RUN[target](s.to_code(target), total)
+    want = [multistep_reference(k, milestones, total) for k in range(total + 1)]
     # MultiStepLR multiplies one gamma at a time in float64, as the reference does.
     np.testing.assert_allclose(got, want, rtol=1e-13, atol=0)
 
@@ -98,7 +100,7 @@ def test_a_thousand_milestones_run_in_float32_peers(thousand, target):
     if target == "keras":
         os.environ["KERAS_BACKEND"] = "jax"  # before keras is first imported
     peer(target)
-    steps = [0, 2, 3, 4, 5, 6, 1499, 1500, 2997, 2999, 3000]
+    steps = [2, 3, 1499, 1500, 3000]
     namespace: dict[str, object] = {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)  # jax's own, on import
