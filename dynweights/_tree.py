@@ -236,10 +236,12 @@ class Join(Node):
 
     def _levels(self) -> list[float] | None:
         """Each piece's value, if every piece is a constant (multistep's steps)."""
+        if self.inclusive:
+            return None
         levels = []
         for piece in self.pieces:
             shape = getattr(piece, "phase", None)
-            if self.inclusive or shape is None or shape[0] != "constant":
+            if shape is None or shape[0] != "constant":
                 return None
             levels.append(shape[1])
         return levels
