@@ -1,4 +1,5 @@
-# The explorer as a container: `docker build -t dynweights-explorer .`
+# The explorer as a container: `docker build -t dynweights-explorer:0.1.0 .` (the tag is
+# the version in pyproject.toml; see docs/deploy.md).
 # All dependencies ship as wheels, so the builder stage needs no compiler; it
 # exists to keep pip and its caches out of the final image.
 FROM python:3.11.11-slim-bookworm AS builder

@@ -14,7 +14,7 @@ array of steps gives a float64 array of the same shape, and steps past
 from dynweights._bound import Bound
 from dynweights._phases import phases
 from dynweights._registry import SCHEDULES, evaluate, from_json, get_schedule, schedule
-from dynweights._spec import MAX_TOTAL_STEPS, Limit, Param, Rule, Schedule
+from dynweights._spec import MAX_TOTAL_STEPS, MAX_VALUE, Limit, Param, Rule, Schedule
 from dynweights.budget import Budget
 from dynweights.decay import (
     exponential_decay,
@@ -47,6 +47,7 @@ __all__ = [
     "DEFAULT_POINTS",
     "MAX_POINTS",
     "MAX_TOTAL_STEPS",
+    "MAX_VALUE",
     "PRESETS",
     "SCHEDULES",
     "TARGETS",

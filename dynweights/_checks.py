@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import math
 import numbers
+import re
 from collections.abc import Mapping
 from typing import Any, NoReturn
 
@@ -82,8 +83,12 @@ def check_real(
 ) -> float:
     """Returns ``value`` as a finite float after checking it lies in the range."""
     if not rule:
-        low_rule = f"> {low:g}" if low_open else f">= {low:g}"
-        rule = f"a finite number {low_rule}" if high == math.inf else f"in [{low:g}, {high:g}]"
+        low_rule = f"{'>' if low_open else '>='} {show_number(low)}"
+        rule = (
+            f"a finite number {low_rule}"
+            if high == math.inf
+            else f"in [{show_number(low)}, {show_number(high)}]"
+        )
     number = _as_real(name, value, rule)
     too_low = number <= low if low_open else number < low
     too_high = number >= high if high_open else number > high
@@ -242,7 +247,7 @@ MAX_LIST = 1000
 def check_steps_list(name: str, value: object) -> tuple[int, ...]:
     """A strictly increasing sequence of integer steps >= 1 (milestones)."""
     rule = f"a strictly increasing sequence of integers >= 1, at most {MAX_LIST} of them"
-    if isinstance(value, str | bytes) or not isinstance(value, tuple | list | np.ndarray):
+    if isinstance(value, str | bytes) or not isinstance(value, tuple | list | range | np.ndarray):
         fail(name, rule, value)
     items = list(value)
     if len(items) > MAX_LIST:
@@ -251,3 +256,33 @@ def check_steps_list(name: str, value: object) -> tuple[int, ...]:
     if any(b <= a for a, b in itertools.pairwise(out)):
         fail(name, rule, value)
     return out
+
+
+# A JSON string (its closing quote optional, so an unclosed one is read once),
+# or a bracket. Possessive quantifiers: no backtracking, linear time.
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]++|\\.)*+"?|[\[\]{}]')
+
+
+def check_json_text(name: str, text: str, max_chars: int, max_depth: int) -> None:
+    """Refuses JSON text longer than ``max_chars`` or nested deeper than ``max_depth``.
+
+    Called before ``json.loads``, whose decoder recurses once per level of
+    nesting; this scan does not recurse and stops at the first level too deep.
+    Brackets inside strings do not count.
+    """
+    if len(text) > max_chars:
+        raise ValueError(
+            f"{name} must be at most {max_chars:,} characters, got {len(text):,} characters"
+        )
+    depth = 0
+    for match in _JSON_TOKEN.finditer(text):
+        char = text[match.start()]
+        if char in "[{":
+            depth += 1
+            if depth > max_depth:
+                raise ValueError(
+                    f"{name} must nest arrays and objects at most {max_depth} deep, "
+                    f"got deeper at character {match.start():,}"
+                )
+        elif char in "]}":
+            depth -= 1

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import math
-import numbers
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
@@ -12,21 +10,16 @@ from typing import Any
 import numpy as np
 
 from dynweights._bound import Bound
-from dynweights._checks import MAX_INT, check_int, fail, show
+from dynweights._checks import MAX_INT, check_int, check_real, fail, show
+from dynweights._spec import MAX_VALUE
 from dynweights._tree import Join, Leaf, Node, join, num, shaped
 
 Piece = tuple[float, "Leaf", "float | None"]
 SHAPES = ("linear", "cosine", "1-sqrt", "1-square", "power", "exponential", "constant")
 MAX_PHASES = 32
-
-
-def _real(where: str, value: object, rule: str = "a finite number") -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        fail(where, rule, value)
-    number = float(value)
-    if not math.isfinite(number):
-        fail(where, rule, value)
-    return number
+# An exponential phase computes start (end / start)^p: with both ends in
+# [1e-300, MAX_VALUE] the ratio stays a finite float.
+MIN_EXPONENTIAL = 1e-300
 
 
 def _phase(index: int, raw: object) -> dict[str, Any]:
@@ -53,9 +46,9 @@ def _phase(index: int, raw: object) -> dict[str, Any]:
     phase: dict[str, Any] = {
         "shape": shape,
         "steps": check_int(f"{where}.steps", raw["steps"], 1, rule="an integer >= 1"),
-        "start": _real(f"{where}.start", raw["start"]),
+        "start": check_real(f"{where}.start", raw["start"], -MAX_VALUE, MAX_VALUE),
     }
-    phase["end"] = _real(f"{where}.end", raw.get("end", phase["start"]))
+    phase["end"] = check_real(f"{where}.end", raw.get("end", phase["start"]), -MAX_VALUE, MAX_VALUE)
     if shape == "constant" and phase["end"] != phase["start"]:
         fail(
             f"{where}.end",
@@ -63,13 +56,15 @@ def _phase(index: int, raw: object) -> dict[str, Any]:
             raw["end"],
         )
     if shape == "power":
-        phase["power"] = _real(f"{where}.power", raw["power"], "a finite number > 0")
-        if phase["power"] <= 0:
-            fail(f"{where}.power", "a finite number > 0", raw["power"])
+        phase["power"] = check_real(f"{where}.power", raw["power"], 0.0, low_open=True)
     if shape == "exponential":
         for key in ("start", "end"):
-            if phase[key] <= 0:
-                fail(f"{where}.{key}", "> 0: an exponential phase cannot pass through 0", raw[key])
+            if phase[key] < MIN_EXPONENTIAL:
+                fail(
+                    f"{where}.{key}",
+                    f">= {MIN_EXPONENTIAL!r}: an exponential phase cannot pass through 0",
+                    raw[key],
+                )
     return phase
 
 
@@ -87,7 +82,10 @@ def phases(items: Sequence[Mapping[str, object]]) -> Bound:
 
     Args:
       items: 1 to 32 mappings with the keys ``shape``, ``steps``, ``start``,
-        ``end`` (and ``power`` for a power phase).
+        ``end`` (and ``power`` for a power phase). ``start`` and ``end`` lie in
+        ``[-MAX_VALUE, MAX_VALUE]`` (``MAX_VALUE = 1e6``, the limit of every
+        learning rate and weight), and in ``[1e-300, MAX_VALUE]`` for an
+        exponential phase.
 
     Returns:
       A ``Bound`` named ``"phases"`` with ``params == {"phases": (...)}``.

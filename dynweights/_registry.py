@@ -11,8 +11,14 @@ from numpy.typing import ArrayLike
 
 from dynweights import decay, library, lr, timm, weights
 from dynweights._bound import Bound, bind
+from dynweights._checks import check_json_text
 from dynweights._phases import phases
 from dynweights._spec import Schedule, Value, Values
+
+# A schedule's JSON is at most about 20,000 characters (1,000 milestones) and
+# 4 levels deep (phases: {"params": {"phases": [{...}]}}).
+MAX_JSON_CHARS = 100_000
+MAX_JSON_DEPTH = 8
 
 SCHEDULES: Mapping[str, Schedule] = MappingProxyType(
     {spec.name: spec for spec in (*weights.SPECS, *lr.SPECS, *decay.SPECS, *library.SPECS)}
@@ -108,12 +114,16 @@ def from_json(text: str) -> Bound:
     """Reads a schedule written by ``Bound.to_json``: the result is equal to it.
 
     Raises:
-      ValueError: for text that is not JSON, or a schedule or parameter that is not valid.
+      ValueError: for text that is not JSON, longer than 100,000 characters or
+        nested more than 8 deep (checked before parsing), or a schedule or
+        parameter that is not valid.
 
     >>> s = schedule("step_decay", step_size=30)
     >>> from_json(s.to_json()) == s
     True
     """
+    if isinstance(text, str):
+        check_json_text("schedule JSON", text, MAX_JSON_CHARS, MAX_JSON_DEPTH)
     try:
         data = json.loads(text)
     except (TypeError, ValueError) as error:

@@ -150,6 +150,13 @@ class Schedule:
 
 
 MAX_TOTAL_STEPS = 10**9
+MAX_VALUE = 1e6
+"""The largest learning rate or weight: ``init_lr``, ``max_weight``, a phase's start and end.
+
+Far above any rate or loss weight in use, and small enough that nothing a
+schedule computes from its values (differences, ratios, a sum over 10**9
+steps) can overflow a float.
+"""
 
 TOTAL_STEPS = Param(
     "total_steps",
@@ -169,6 +176,7 @@ MAX_WEIGHT = Param(
     "The weight w that a ramp reaches (or approaches) at T.",
     step=0.01,
     low=0.0,
+    high=MAX_VALUE,
 )
 POWER_FACTOR = Param(
     "power_factor",
@@ -202,6 +210,7 @@ INIT_LR = Param(
     "warmup, from which it decays (the optimizer's lr in PyTorch terms).",
     step=_LR_STEP,
     low=0.0,
+    high=MAX_VALUE,
 )
 WARMUP_LR = Param(
     "warmup_lr",
@@ -212,6 +221,7 @@ WARMUP_LR = Param(
     "Learning rate at step 0, where the linear warmup starts.",
     step=_LR_STEP,
     low=0.0,
+    high=MAX_VALUE,
 )
 MIN_LR = Param(
     "min_lr",
@@ -223,6 +233,7 @@ MIN_LR = Param(
     "init learning rate.",
     step=_LR_STEP,
     low=0.0,
+    high=MAX_VALUE,
 )
 CYCLE_STEPS = Param(
     "cycle_steps",
@@ -388,6 +399,7 @@ NUM_CYCLES = Param(
     step=0.5,
     low=0.0,
     low_open=True,
+    high=MAX_TOTAL_STEPS,
 )
 STEP_SIZE_UP = Param(
     "step_size_up",
@@ -427,6 +439,8 @@ TANH_LB = Param(
     "Where the tanh curve starts, at step 0 (timm's lb); below tanh_ub.",
     step=0.1,
     low=-100.0,
+    high=100.0,
+    high_open=True,
 )
 TANH_UB = Param(
     "tanh_ub",
@@ -447,6 +461,7 @@ DECAY_RATE = Param(
     "Inverse time decay: init_lr / (1 + decay_rate t / step_size) (Keras's decay_rate).",
     step=0.01,
     low=0.0,
+    high=1e6,
 )
 STAIRCASE = Param(
     "staircase",

@@ -60,17 +60,17 @@ class Lang:
     name: str
     names: dict[str, str]
     where: str
-    table: str  # format string over ``items``, a Python list of numbers
+    table: str  # format string over ``items``, a Python tuple of numbers
     search: str  # the index of the interval of a sorted ``table`` holding ``u``
     lookup: str  # ``table[index]``
 
     def at(self, values: list[float], index: str) -> str:
         """``values[index]`` for a literal table of numbers."""
-        return self.lookup.format(table=self.table.format(items=values), index=index)
+        return self.lookup.format(table=self.table.format(items=tuple(values)), index=index)
 
     def interval(self, starts: list[float], u: str) -> str:
         """The ``i`` with ``starts[i] <= u < starts[i + 1]``, for sorted ``starts``."""
-        return self.search.format(table=self.table.format(items=starts), u=u)
+        return self.search.format(table=self.table.format(items=tuple(starts)), u=u)
 
     def format(self, template: str, u: str) -> str:
         return template.format(u=u, **self.names)
@@ -237,8 +237,25 @@ class Join(Node):
     def _ends(self) -> list[float]:
         return [*self.boundaries, self.boundaries[-1] + self.pieces[-1].length]
 
+    def _levels(self) -> list[float] | None:
+        """Each piece's value, if every piece is a constant (multistep's steps)."""
+        if self.inclusive:
+            return None
+        levels = []
+        for piece in self.pieces:
+            shape = getattr(piece, "phase", None)
+            if shape is None or shape[0] != "constant":
+                return None
+            levels.append(shape[1])
+        return levels
+
     def code(self, lang: Lang, u: str) -> str:
         starts, ends = self._starts(), self._ends()
+        levels = self._levels()
+        if levels is not None:
+            # A table lookup stays flat however many pieces there are; a chain of
+            # conditions nests one level per piece, and Python's parser stops at 200.
+            return lang.at(levels, lang.interval(starts, u))
         local = [u if start == 0 else f"({u} - {num(_plain(start))})" for start in starts]
         if lang is not PY:
             # Array targets evaluate every branch: keep each piece in its own

@@ -69,7 +69,8 @@ class Budget:
                 "partial batch is dropped",
                 self.batch_size,
             )
-        if self.total_steps > MAX_INT:
+        # Checked before total_steps rounds it up: ceil(inf) would raise OverflowError.
+        if self.max_steps == 0 and self.epochs * self.steps_per_epoch > MAX_INT:
             fail("epochs", "small enough for at most 2**53 optimizer steps", self.epochs)
 
     @property

@@ -17,9 +17,10 @@ from typing import Any
 from numpy.typing import ArrayLike
 
 from dynweights._bound import Bound, imported
-from dynweights._checks import check_int, check_real, fail, show
+from dynweights._checks import check_int, check_json_text, check_real, fail, show
 from dynweights._phases import MAX_PHASES, phases
-from dynweights._registry import schedule
+from dynweights._registry import MAX_JSON_CHARS, MAX_JSON_DEPTH, schedule
+from dynweights._spec import MAX_VALUE
 from dynweights.budget import Budget, warmup_steps
 from dynweights.plateau import reduce_on_plateau
 
@@ -68,6 +69,7 @@ EVAL_KEYS = frozenset({"eval_strategy", "eval_steps", "eval_delay", "logging_ste
 def _kwargs(config: Mapping[str, Any]) -> dict[str, Any]:
     raw = config.get("lr_scheduler_kwargs", {})
     if isinstance(raw, str):
+        check_json_text("lr_scheduler_kwargs", raw, MAX_JSON_CHARS, MAX_JSON_DEPTH)
         try:
             raw = json.loads(raw) if raw.strip() else {}
         except ValueError:
@@ -261,15 +263,32 @@ def budget_of(config: Mapping[str, Any], num_examples: int, world_size: int = 1)
     epochs = c["num_train_epochs"]
     if max_steps <= 0:
         epochs = check_real("num_train_epochs", epochs, 0.0, low_open=True)
-    return Budget(
-        num_examples=check_int("num_examples", num_examples, 1),
-        batch_size=check_int("per_device_train_batch_size", c["per_device_train_batch_size"], 1),
-        devices=check_int("world_size", world_size, 1, 1_000_000),
-        accumulation=check_int("gradient_accumulation_steps", c["gradient_accumulation_steps"], 1),
-        epochs=float(epochs) if max_steps <= 0 else 1.0,
-        max_steps=max(max_steps, 0),
-        drop_last=drop_last,
-    )
+    try:
+        return Budget(
+            num_examples=check_int("num_examples", num_examples, 1),
+            batch_size=check_int(
+                "per_device_train_batch_size", c["per_device_train_batch_size"], 1
+            ),
+            devices=check_int("world_size", world_size, 1, 1_000_000),
+            accumulation=check_int(
+                "gradient_accumulation_steps", c["gradient_accumulation_steps"], 1
+            ),
+            epochs=float(epochs) if max_steps <= 0 else 1.0,
+            max_steps=max(max_steps, 0),
+            drop_last=drop_last,
+        )
+    except ValueError as error:  # a rule between fields: name them as the config does
+        field, _, rule = str(error).partition(" must be ")
+        raise ValueError(f"{_CONFIG_NAMES.get(field, field)} must be {rule}") from None
+
+
+# Budget's fields as TrainingArguments names them.
+_CONFIG_NAMES = {
+    "batch_size": "per_device_train_batch_size",
+    "devices": "world_size",
+    "accumulation": "gradient_accumulation_steps",
+    "epochs": "num_train_epochs",
+}
 
 
 def from_hf_trainer(
@@ -340,10 +359,11 @@ def from_hf_trainer(
             f"lr_scheduler_type={kind!r} depends on the training loss, not only on the "
             "step, so it has no curve to draw"
         )
+    # ``kind in (...)`` needs a hashable kind: a list from a pasted config is not one.
     if kind != PLATEAU and (not isinstance(kind, str) or kind not in BUILDERS):
         choices = ", ".join(repr(k) for k in (*BUILDERS, PLATEAU))
         fail("lr_scheduler_type", "one of " + choices, kind)
-    lr = check_real("learning_rate", c["learning_rate"], 0.0)
+    lr = check_real("learning_rate", c["learning_rate"], 0.0, MAX_VALUE)
     budget = budget_of(config, num_examples, world_size)
     total = budget.total_steps
     known = SCHEDULE_KEYS

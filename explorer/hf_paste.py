@@ -1,7 +1,8 @@
 """Reading a pasted Hugging Face config: JSON, YAML, or ``TrainingArguments(...)``.
 
-The text is untrusted. Nothing in it is executed: JSON goes to ``json.loads``,
-YAML to ``yaml.safe_load``, and the keyword-list form is parsed by ``ast.parse``
+The text is untrusted. Nothing in it is executed: JSON and YAML go to
+``explorer.safe_load.load_config`` (size, nesting and aliases capped), and the
+keyword-list form is parsed by ``ast.parse``
 with each value read by ``ast.literal_eval`` (never ``eval``). Text over 20 KB
 is refused before any parsing.
 """
@@ -9,29 +10,13 @@ is refused before any parsing.
 from __future__ import annotations
 
 import ast
-import json
 import re
 from collections.abc import Mapping
 from typing import Any
 
-import yaml
+from explorer.safe_load import load_config
 
 MAX_CHARS = 20_000
-
-
-class _Loader(yaml.SafeLoader):
-    """PyYAML's safe loader, reading ``3e-4`` and ``5E5`` as numbers.
-
-    PyYAML follows YAML 1.1, where a float needs a dot (``3.0e-4``); people write
-    ``learning_rate: 3e-4``, and YAML 1.2 reads it as a number.
-    """
-
-
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(r"^[-+]?(?:[0-9][0-9_]*)(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
-    list("-+0123456789"),
-)
 _CALL = re.compile(r"[A-Za-z_][\w.]*\s*\(")
 
 
@@ -55,20 +40,13 @@ def parse_config(text: str) -> dict[str, Any]:
     stripped = text.strip()
     if not stripped:
         raise PasteError("the text is empty: paste a JSON or YAML config or TrainingArguments(...)")
-    if stripped.startswith("{"):
-        try:
-            data = json.loads(stripped)
-        except ValueError as error:
-            raise PasteError(f"not valid JSON: {error}") from None
-    elif _CALL.match(stripped) or ("=" in stripped and ":" not in stripped.split("=", 1)[0]):
+    if _CALL.match(stripped) or ("=" in stripped and ":" not in stripped.split("=", 1)[0]):
         data = _keywords(stripped)
     else:
         try:
-            data = yaml.load(stripped, Loader=_Loader)  # a SafeLoader: no tags, no objects
-        except yaml.YAMLError as error:
-            mark = getattr(error, "problem_mark", None)
-            where = f" at line {mark.line + 1}" if mark is not None else ""
-            raise PasteError(f"not valid YAML{where}: {getattr(error, 'problem', error)}") from None
+            data = load_config(stripped)  # sizes, nesting and aliases capped first
+        except ValueError as error:
+            raise PasteError(str(error)) from None
     if not isinstance(data, Mapping):
         raise PasteError(f"the config must be a mapping of fields, got {type(data).__name__}")
     bad = [k for k in data if not isinstance(k, str)]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import warnings
 
 import numpy as np
@@ -175,14 +176,20 @@ BAD_PHASES = [
     ),
     (
         [{"shape": "cosine", "steps": 5, "start": math.nan, "end": 1}],
-        "phases[0].start must be a finite number, got nan",
+        "phases[0].start must be in [-1000000, 1000000], got nan",
     ),
     (
         [{"shape": "cosine", "steps": 5, "start": 0, "end": math.inf}],
-        "phases[0].end must be a finite number, got inf",
+        "phases[0].end must be in [-1000000, 1000000], got inf",
     ),
-    ([{"shape": "exponential", "steps": 5, "start": 1, "end": 0}], "phases[0].end must be > 0"),
-    ([{"shape": "exponential", "steps": 5, "start": -1, "end": 1}], "phases[0].start must be > 0"),
+    (
+        [{"shape": "exponential", "steps": 5, "start": 1, "end": 0}],
+        "phases[0].end must be >= 1e-300",
+    ),
+    (
+        [{"shape": "exponential", "steps": 5, "start": -1, "end": 1}],
+        "phases[0].start must be >= 1e-300",
+    ),
     (
         [{"shape": "constant", "steps": 5, "start": 1, "end": 2}],
         "phases[0].end must be equal to start",
@@ -290,12 +297,12 @@ def test_from_json_rejects_bad_text():
         ('{"schedule": "nope", "params": {}}', "Unknown schedule 'nope'"),
         (
             '{"schedule": "linear", "params": {"max_weight": -1}}',
-            "max_weight must be a finite number >= 0",
+            "max_weight must be in [0, 1000000]",
         ),
         ('{"schedule": "phases", "params": {"phases": []}}', "phases must be a list of 1 to 32"),
         ('{"schedule": "linear", "params": []}', "params must be an object"),
     ]:
-        with pytest.raises(ValueError, match=message.replace("(", r"\(")):
+        with pytest.raises(ValueError, match=re.escape(message)):
             from_json(text)
 
 

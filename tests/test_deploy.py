@@ -70,6 +70,42 @@ def test_probes_hit_streamlit_health_endpoint(probe: str) -> None:
     container = _container()
     assert container[probe]["httpGet"] == {"path": HEALTH_PATH, "port": PORT}
     assert [port["containerPort"] for port in container["ports"]] == [PORT]
+    # Kubernetes' default is 1 s: a replica busy with a visitor's rerun would restart.
+    assert container[probe]["timeoutSeconds"] >= 5
+
+
+def _version() -> str:
+    with (ROOT / "pyproject.toml").open("rb") as f:
+        version: str = tomllib.load(f)["project"]["version"]
+    return version
+
+
+def test_image_tag_is_the_package_version_and_documented() -> None:
+    image = _container()["image"]
+    name, _, tag = image.rpartition(":")
+    assert name.endswith("dynweights-explorer")
+    assert tag == _version() != "latest"
+    docs = (ROOT / "docs" / "deploy.md").read_text(encoding="utf-8")
+    assert f"docker build -t dynweights-explorer:{tag} ." in docs
+    assert f"dynweights-explorer:{tag}" in (ROOT / "Dockerfile").read_text(encoding="utf-8")
+
+
+def test_pods_mount_no_service_account_token() -> None:
+    pod = _manifests()["Deployment"]["spec"]["template"]["spec"]
+    assert pod["automountServiceAccountToken"] is False
+
+
+def test_root_filesystem_is_read_only_with_a_writable_tmp() -> None:
+    container = _container()
+    assert container["securityContext"]["readOnlyRootFilesystem"] is True
+    assert container["securityContext"]["allowPrivilegeEscalation"] is False
+    assert container["securityContext"]["capabilities"]["drop"] == ["ALL"]
+    volumes = {
+        v["name"]: v for v in _manifests()["Deployment"]["spec"]["template"]["spec"]["volumes"]
+    }
+    mounts = {m["mountPath"]: volumes[m["name"]] for m in container["volumeMounts"]}
+    assert "emptyDir" in mounts["/tmp"]
+    assert mounts["/tmp"]["emptyDir"]["sizeLimit"]
 
 
 def test_cookie_secret_comes_from_the_secret() -> None:
@@ -136,9 +172,32 @@ def test_dockerfile_base_images_are_pinned() -> None:
         assert re.match(r"\d+\.\d+", tag), f"FROM {image} is not pinned to a version"
 
 
-def test_dockerignore_excludes_local_state_but_not_what_the_image_copies() -> None:
+def _dockerignore() -> list[str]:
     lines = (ROOT / ".dockerignore").read_text(encoding="utf-8").splitlines()
-    patterns = [line.strip().strip("/") for line in lines if line.strip() and line[0] != "#"]
+    return [line.strip().strip("/") for line in lines if line.strip() and line[0] != "#"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        ".streamlit/secrets.toml",
+        "explorer/.streamlit/secrets.toml",
+        ".env",
+        "deploy/.env.production",
+        "certs/tls.key",
+        "tls.pem",
+    ],
+)
+def test_dockerignore_keeps_secrets_out_of_the_image(path: str) -> None:
+    patterns = _dockerignore()
+    assert not any(p.startswith("!") for p in patterns)  # no exception re-admits one
+    # Docker's "**/" matches zero or more directories; fnmatch's "*" already crosses "/".
+    roots = [p.removeprefix("**/") for p in patterns]
+    assert any(fnmatch.fnmatch(path, pattern) for pattern in patterns + roots), path
+
+
+def test_dockerignore_excludes_local_state_but_not_what_the_image_copies() -> None:
+    patterns = _dockerignore()
     assert {".venv", ".git"} <= set(patterns)
     copied = [
         source.rstrip("/")

@@ -34,20 +34,28 @@ BAD_VALUES = {
         [(100, "100"), (150, "150"), (-1, "-1"), (2.5, "2.5"), (math.nan, "nan"), ("5", "'5'")],
     ),
     "max_weight": (
-        "a finite number >= 0",
-        [(-1, "-1"), (-1e-300, "-1e-300"), (math.nan, "nan"), (math.inf, "inf"), ("1", "'1'")],
+        "in [0, 1000000]",
+        [
+            (-1, "-1"),
+            (-1e-300, "-1e-300"),
+            (1000000.0000000001, "1000000.0000000001"),
+            (1e308, "1e+308"),
+            (math.nan, "nan"),
+            (math.inf, "inf"),
+            ("1", "'1'"),
+        ],
     ),
     "power_factor": (
         "a finite number > 0",
         [(0, "0"), (0.0, "0.0"), (-1, "-1"), (math.nan, "nan"), (math.inf, "inf")],
     ),
     "init_lr": (
-        "a finite number >= 0",
-        [(-0.1, "-0.1"), (math.nan, "nan"), (math.inf, "inf"), (True, "True")],
+        "in [0, 1000000]",
+        [(-0.1, "-0.1"), (2e6, "2000000.0"), (math.nan, "nan"), (math.inf, "inf"), (True, "True")],
     ),
     "warmup_lr": (
-        "a finite number >= 0",
-        [(-1, "-1"), (math.nan, "nan"), (-math.inf, "-inf")],
+        "in [0, 1000000]",
+        [(-1, "-1"), (10**7, "10000000"), (math.nan, "nan"), (-math.inf, "-inf")],
     ),
     "min_lr": (
         "in [0, init_lr] = [0, 0.1]",
@@ -167,8 +175,15 @@ BAD_VALUES = {
         [(0, "0"), (1.5, "1.5"), (-0.5, "-0.5"), (math.nan, "nan"), (True, "True")],
     ),
     "num_cycles": (
-        "a finite number > 0",
-        [(0, "0"), (-2, "-2"), (math.inf, "inf"), ("2", "'2'"), (True, "True")],
+        "in (0, 1000000000]",
+        [
+            (0, "0"),
+            (-2, "-2"),
+            (1e300, "1e+300"),
+            (math.inf, "inf"),
+            ("2", "'2'"),
+            (True, "True"),
+        ],
     ),
     "step_size_up": (
         "an integer in [1, 2**53]",
@@ -179,8 +194,15 @@ BAD_VALUES = {
         [(-1, "-1"), (2.5, "2.5"), (math.nan, "nan"), (True, "True")],
     ),
     "tanh_lb": (
-        "a finite number >= -100",
-        [(-101.0, "-101.0"), (math.nan, "nan"), (-math.inf, "-inf"), (True, "True")],
+        "in [-100, 100)",
+        [
+            (-101.0, "-101.0"),
+            (100.0, "100.0"),
+            (1e308, "1e+308"),
+            (math.nan, "nan"),
+            (-math.inf, "-inf"),
+            (True, "True"),
+        ],
     ),
     # The default tanh_lb is -7: the tanh must rise from lb to ub.
     "tanh_ub": (
@@ -188,8 +210,8 @@ BAD_VALUES = {
         [(-7.0, "-7.0"), (-8, "-8"), (101.0, "101.0"), (math.nan, "nan"), (True, "True")],
     ),
     "decay_rate": (
-        "a finite number >= 0",
-        [(-0.1, "-0.1"), (math.nan, "nan"), (math.inf, "inf"), ("0.5", "'0.5'")],
+        "in [0, 1000000]",
+        [(-0.1, "-0.1"), (1e308, "1e+308"), (math.nan, "nan"), (math.inf, "inf"), ("0.5", "'0.5'")],
     ),
     "div_factor": (
         "a finite number >= 1",

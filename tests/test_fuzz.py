@@ -146,7 +146,7 @@ RATES = ("max_weight", "init_lr", "warmup_lr")
     [(s.name, p.name) for s in SCHEDULES.values() for p in s.params if p.name in RATES],
 )
 def test_largest_rates_evaluate_without_warnings(name: str, rate: str) -> None:
-    """A rate near the float64 maximum is valid and must not overflow on the way.
+    """The largest valid rate must not overflow on the way; the float64 maximum is refused.
 
     Found by the fuzzer: a joined piece evaluated past its own range overflowed
     (a RuntimeWarning, an error under ``-W error``) although ``np.where`` then
@@ -155,8 +155,10 @@ def test_largest_rates_evaluate_without_warnings(name: str, rate: str) -> None:
     steps = np.arange(0, 3 * int(SCHEDULES[name].defaults()["total_steps"]))
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        out = dynweights.evaluate(name, steps, **{rate: np.finfo(np.float64).max})
+        out = dynweights.evaluate(name, steps, **{rate: dynweights.MAX_VALUE})
     assert np.all(np.isfinite(out))
+    with pytest.raises(ValueError, match=rf"^{rate} must be in \[0, 1000000\]"):
+        dynweights.evaluate(name, steps, **{rate: np.finfo(np.float64).max})
 
 
 keys = st.one_of(

@@ -219,6 +219,7 @@ def test_public_api_is_pinned_and_sorted():
         "DEFAULT_POINTS",
         "MAX_POINTS",
         "MAX_TOTAL_STEPS",
+        "MAX_VALUE",
         "PRESETS",
         "SCHEDULES",
         "TARGETS",
