@@ -294,19 +294,21 @@ class Join(Node):
         side: Literal["left", "right"] = "left" if self.inclusive else "right"
         index = np.searchsorted(np.array(self.boundaries, dtype=np.float64), u, side=side)
         # Sorted steps (the usual arange) make each piece a slice: no gather.
+        # Only the pieces the steps fall in are visited: a few steps of a join of
+        # 1,000 pieces (multistep milestones) cost a few pieces, not 1,000.
         if u.ndim == 1 and u.size > 1 and bool(np.all(index[1:] >= index[:-1])):
-            cuts = np.searchsorted(index, np.arange(len(self.pieces) + 1))
-            for i, piece in enumerate(self.pieces):
-                lo, hi = int(cuts[i]), int(cuts[i + 1])
+            first, last = int(index[0]), int(index[-1])
+            cuts = np.searchsorted(index, np.arange(first, last + 2))
+            for i in range(first, last + 1):
+                lo, hi = int(cuts[i - first]), int(cuts[i - first + 1])
                 if lo < hi:
                     part = u[lo:hi] - starts[i] if starts[i] else u[lo:hi]
-                    out[lo:hi] = piece.values(np.clip(part, 0.0, ends[i] - starts[i]))
+                    out[lo:hi] = self.pieces[i].values(np.clip(part, 0.0, ends[i] - starts[i]))
             return out
-        for i, piece in enumerate(self.pieces):
+        for i in np.unique(index).tolist():
             mask = index == i
-            if mask.any():
-                part = u[mask] - starts[i] if starts[i] else u[mask]
-                out[mask] = piece.values(np.clip(part, 0.0, ends[i] - starts[i]))
+            part = u[mask] - starts[i] if starts[i] else u[mask]
+            out[mask] = self.pieces[i].values(np.clip(part, 0.0, ends[i] - starts[i]))
         return out
 
     def marks(self, limit: int) -> NDArray[np.int64]:

@@ -132,7 +132,8 @@ class Caution:
     text: str
 
 
-def cautions(s: Bound, drawn_marks: int) -> list[Caution]:
+@functools.lru_cache(maxsize=128)
+def cautions(s: Bound, drawn_marks: int) -> tuple[Caution, ...]:
     """The warnings of ``s``; ``drawn_marks`` is how many breakpoints the chart can draw."""
     out: list[Caution] = []
     first = float(s.values(0))
@@ -183,4 +184,4 @@ def cautions(s: Bound, drawn_marks: int) -> list[Caution]:
                 "training is spent below the peak rate.",
             )
         )
-    return out
+    return tuple(out)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import textwrap
 from collections.abc import Sequence
@@ -47,6 +48,7 @@ class Drawn:
     values: NDArray[np.float64]
 
 
+@functools.lru_cache(maxsize=64)
 def drawn(label: str, colour: str, bound: Bound, span: int = 0) -> Drawn:
     """``bound`` at its plotted steps; over a longer ``span`` it holds its last value to the end."""
     steps = dynweights.plot_steps(bound, dynweights.DEFAULT_POINTS)

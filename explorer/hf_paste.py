@@ -18,6 +18,8 @@ from explorer.safe_load import load_config
 
 MAX_CHARS = 20_000
 _CALL = re.compile(r"[A-Za-z_][\w.]*\s*\(")
+_SIGNS = re.compile(r"([A-Za-z_]\w{0,39})\s*=\s*([-+~\s]{33,})")
+MAX_BRACKETS = 200
 
 
 class PasteError(ValueError):
@@ -57,6 +59,14 @@ def parse_config(text: str) -> dict[str, Any]:
 
 def _keywords(text: str) -> dict[str, Any]:
     """``Name(a=1, b=2)`` or ``a=1, b=2``: keyword values read as literals only."""
+    # ast.parse recurses once per sign or bracket: refuse long runs before it reads them.
+    signs = _SIGNS.search(text)
+    if signs:
+        raise PasteError(
+            f"{signs.group(1)}: {len(signs.group(2)):,} signs in a row are not a number"
+        )
+    if max(text.count("("), text.count("["), text.count("{")) > MAX_BRACKETS:
+        raise PasteError(f"the text is nested too deeply: at most {MAX_BRACKETS} brackets")
     source = text if _CALL.match(text) else f"f({text})"
     try:
         tree = ast.parse(source, mode="eval")

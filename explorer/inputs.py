@@ -229,9 +229,10 @@ def accept(param: Param, value: Value, units: str = "steps") -> Value:
     """A value from elsewhere (a paste, a preset, a bound schedule) through the same door.
 
     It is written as a link would write it and read back, so a value the page
-    accepts is one its link reproduces.
+    accepts is one its link reproduces. The message names the parameter as code
+    does (``num_cycles``), the way a pasted config names it.
     """
-    return read(param, value_text(value), units)
+    return read(param, value_text(value), units, label=param.name)
 
 
 def fmt(value: float) -> str:

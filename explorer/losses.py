@@ -33,6 +33,10 @@ LABELS = {
 }
 # Points of a predicted curve: the law costs about 0.3 ms a point on a long schedule.
 POINTS = 120
+MAX_POINTS = 300  # with its breakpoints, at most this many
+MIN_POINTS = 12
+QUERY_BUDGET = 1500  # query steps x breakpoints: about a second at worst
+MAX_MARKS = 300  # beyond, a prediction takes seconds: the page says so instead
 DECAY = 0.999  # the annealing area's momentum (Tissue et al.'s lambda)
 MAX_RUN_STEPS = 2**22  # a fitted run's rates are held at every step
 
@@ -64,22 +68,34 @@ def predicted(
 
     Step 0 is left out where the law is infinite there (no rate summed yet).
     """
-    steps = dynweights.plot_steps(bound, POINTS)
+    # The law's sum costs up to a few milliseconds per query step and per 10 smooth
+    # pieces (cycles, phases): a schedule with many breakpoints is predicted at fewer steps.
+    marks = bound.marks(MAX_POINTS).size
+    keep = min(MAX_POINTS, max(MIN_POINTS, QUERY_BUDGET // (marks + 1)))
+    steps = dynweights.plot_steps(bound, min(POINTS, keep))
+    if steps.size > keep:  # an even selection, breakpoints included
+        steps = steps[np.unique(np.rint(np.linspace(0, steps.size - 1, keep)).astype(int))]
     if span > bound.total_steps:
         steps = np.append(steps, np.int64(span))
     steps = steps[steps > 0]
     if why_not(law, bound) is not None:
         return steps[:0], np.zeros(0)
     values = np.asarray(law.predict(bound, steps), dtype=np.float64)
-    keep = np.isfinite(values)
-    return steps[keep], values[keep]
+    finite = np.isfinite(values)
+    return steps[finite], values[finite]
 
 
 @functools.lru_cache(maxsize=64)
 def why_not(law: MultiPowerLaw, bound: Bound) -> str | None:
     """Why the law has no prediction for ``bound`` (a negative rate, too many restarts
     for its sum), or ``None``."""
-    probe = np.unique(np.concatenate([np.linspace(0, bound.total_steps, 257), bound.marks()]))
+    marks = bound.marks(MAX_MARKS + 1)
+    if marks.size > MAX_MARKS:
+        return (
+            f"it has more than {MAX_MARKS} restarts, drops or phase ends; the page predicts "
+            "up to that many (dynweights.loss predicts up to 4,096, more slowly)"
+        )
+    probe = np.unique(np.concatenate([np.linspace(0, bound.total_steps, 257), marks]))
     if float(np.min(bound.values(probe))) < 0:
         return "the learning rate goes below 0"
     try:
