@@ -99,7 +99,7 @@ for row in range(0, len(families), 2):
             empty=empty,
             cursor=cursor,
             extra=runs if family == "loss" else (),
-            y_from=max(span // 50, 1) if family == "loss" else 0,
+            y_from=max(span // 10, 1) if family == "loss" else 0,
         )
         column.plotly_chart(
             setup.apply_axis(fig, axis),
