@@ -237,6 +237,11 @@ class Join(Node):
     def _ends(self) -> list[float]:
         return [*self.boundaries, self.boundaries[-1] + self.pieces[-1].length]
 
+    @functools.cached_property
+    def _level_array(self) -> NDArray[np.float64] | None:
+        levels = self._levels()
+        return None if levels is None else np.array(levels, dtype=np.float64)
+
     def _levels(self) -> list[float] | None:
         """Each piece's value, if every piece is a constant (multistep's steps)."""
         if self.inclusive:
