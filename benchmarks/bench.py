@@ -16,6 +16,7 @@ import time
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -226,10 +227,65 @@ def app_rows() -> list[tuple[int, float, float, float]]:
         edits = iter(range(total - 1, total - 20, -1))  # all new: none is cached
 
         def edit(app: AppTest = app, edits: Iterator[int] = edits) -> None:
-            app.number_input(key="w.total_steps").set_value(next(edits)).run()
+            app.text_input(key="w.shared.total_steps").set_value(str(next(edits))).run()
 
         typed = median_seconds(edit, 15)
         rows.append((total, same, typed, payload / 1000))
+    return rows
+
+
+# The costliest link the page reads: eight multistep curves of 1,000 milestones at
+# T = 10^9 (distinct gammas, so no two are the same value). A curve is at most
+# links.MAX_CURVE_CHARS characters, so its milestones are 1, 2, ..., 1000.
+WORST_LINK = {
+    "units": "steps",
+    "total_steps": str(10**9),
+    "curve": [
+        f"multistep_decay:milestones={','.join(map(str, range(1, 1001)))};gamma=0.{90 + i}"
+        for i in range(8)
+    ],
+}
+# The same curves with milestones spread over the run (k * 999,000): too long for a link.
+SPREAD_LINK = {
+    **WORST_LINK,
+    "curve": [
+        f"multistep_decay:milestones={','.join(str(k * 999_000) for k in range(1, 1001))};"
+        f"gamma=0.{90 + i}"
+        for i in range(8)
+    ],
+}
+
+
+def link_rows() -> list[tuple[str, float, float, float, float, int]]:
+    """The default page against the worst links: the run that opens the link, a rerun
+    that changes nothing, a rerun that types a new total steps (every curve changes),
+    the figures' JSON (KB) and the notices shown."""
+    from streamlit.testing.v1 import AppTest
+
+    rows = []
+    views: list[tuple[str, dict[str, Any]]] = [
+        ("default page", {}),
+        ("8 x multistep_decay, milestones 1..1000, T = 10^9", WORST_LINK),
+        ("8 x multistep_decay, milestones k * 999,000 (refused)", SPREAD_LINK),
+    ]
+    for label, query in views:
+        app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=3600)
+        app.query_params.update(query)
+        start = time.perf_counter()
+        app.run()
+        opened = time.perf_counter() - start
+        if app.exception:
+            raise RuntimeError(app.exception[0].value)
+        payload = sum(len(chart.proto.spec) for chart in app.get("plotly_chart"))
+        notices = len(app.warning)
+        same = median_seconds(app.run, 5)
+        edits = iter(range(10**9 - 1, 0, -1))  # all new: none is cached
+
+        def edit(app: AppTest = app, edits: Iterator[int] = edits) -> None:
+            app.text_input(key="w.shared.total_steps").set_value(str(next(edits))).run()
+
+        typed = median_seconds(edit, 3)
+        rows.append((label, opened, same, typed, payload / 1000, notices))
     return rows
 
 
@@ -320,6 +376,25 @@ def main() -> None:
         f"rerun at 10^9 / rerun at 10^2: {rows[1][1] / rows[0][1]:.2f}x unchanged, "
         f"{rows[1][2] / rows[0][2]:.2f}x typed"
     )
+    print()
+    print("4b. The worst link against the default page (AppTest, one process)")
+    print(
+        "| view | opening run | rerun, nothing changed | rerun, total steps typed "
+        "| figures' JSON | notices |"
+    )
+    print("|---|---|---|---|---|---|")
+    links = link_rows()
+    for label, opened, same, typed, kb, notices in links:
+        print(
+            f"| {label} | {opened:.2f} s | {same * 1e3:.0f} ms | {typed:.2f} s | {kb:.0f} KB "
+            f"| {notices} |"
+        )
+    base = links[0]
+    for label, opened, same, typed, _, _ in links[1:]:
+        print(
+            f"{label} / default page: {opened / base[1]:.1f}x opening, "
+            f"{same / base[2]:.1f}x unchanged, {typed / base[3]:.1f}x typed"
+        )
     print()
     print(f"5. One scalar call per training step (median per call over {SCALAR_CALLS:,} calls)")
     print("| call | per call | vs hand-written math | vs torch step() |")

@@ -1,46 +1,43 @@
-"""Many visitors, then a crash: on one loopback server, the page keeps every link's view.
+"""Many visitors, then a crash: on one loopback server, every session keeps its own view.
 
-1. Twelve pages open at once, each with its own link, and each draws that link's view.
+1. Twelve websocket sessions at once, each opening its own link, typing its own
+   total steps and reading its charts from what the server sent it: each gets
+   every chart, with its own values and none of another's.
 2. A hundred sessions one after another leave the server's memory bounded.
-3. The server is killed with SIGKILL and restarted on the same port; each of the
-   twelve pages, reloaded, shows exactly what it showed before, because the URL
-   is the whole state.
+3. The server is killed with SIGKILL and restarted on the same port: each
+   session's last URL, opened again, draws exactly what it drew before, because
+   the URL is the whole state; and a Chromium page, reloaded, shows what it
+   showed (its inputs and its charts), which only a browser can show.
+
+The sessions speak the page's own websocket protocol (``wsclient.Session``): a
+Chromium page costs seconds of CPU on a 2-core machine, and twelve at once did
+not all load within their wait there. ``benchmarks/bench_capacity.py`` measures
+how many sessions the server holds at a given rerun latency.
 """
 
 from __future__ import annotations
 
+import re
+import threading
 import time
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode
 
 import numpy as np
 import pytest
 from playwright.sync_api import Browser, Page
-from streamlit.proto.BackMsg_pb2 import BackMsg
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-from websockets.sync.client import connect
-from websockets.typing import Origin, Subprotocol
 
 from explorer.curves import OLD_DEFAULT_CURVES
 
 from .conftest import PageLog
-from .harness import (
-    RENDER_TIMEOUT_MS,
-    StreamlitServer,
-    chart_labels,
-    read_plots,
-    wait_for_traces,
-)
+from .harness import RENDER_TIMEOUT_MS, StreamlitServer, read_plots, wait_for_traces
+from .wsclient import Run, Session, Trace, same_charts
 
 pytestmark = [pytest.mark.browser, pytest.mark.load]
 
-TRACES = sum(map(len, chart_labels()))
-# The twelve links are old-style: they open the old page's seven curves.
-OLD_TRACES = len(OLD_DEFAULT_CURVES)
-MB = 2**20
-
 # Twelve views, each different in total_steps and in the parameters of both
-# charts, so a page showing another page's view (or the default) fails.
+# charts, so a session shown another's view (or the default) fails. They are
+# old links: each opens the old page's seven curves, in steps.
 LINKS: list[dict[str, str]] = [
     {
         "total_steps": str(total),
@@ -56,17 +53,80 @@ LINKS: list[dict[str, str]] = [
         (100, 137, 250, 999, 1000, 1001, 4096, 20_000, 100_001, 250_000, 10**6, 250_000_000)
     )
 ]
+# The old page's curves, by chart; the predicted loss has one curve per LR curve.
+WEIGHTS = 4
+LRS = len(OLD_DEFAULT_CURVES) - WEIGHTS
+CHARTS = {"chart_lr": LRS, "chart_loss": LRS, "chart_weight": WEIGHTS}
+TRACES = sum(CHARTS.values())
+SESSION_TIMEOUT_S = 4 * RENDER_TIMEOUT_MS / 1000
+BROWSER_LINK = 6  # the Chromium page's link
 
 SESSIONS = 100
 WARMUP_SESSIONS = 10
 # Streamlit keeps a disconnected session for server.disconnectedSessionTTL
 # (120 s), at most 128 of them, so all 100 sessions are still held when we
-# measure. Measured on this machine (after the twelve pages and the warm-up):
-# +5 to +7 MB per 100 sessions, whether driven by this client or by 100 real
-# browser pages; from a cold server with only the warm-up, about +20 MB. 40 MB
-# leaves room for allocator noise and still fails a leak of 0.4 MB a session,
-# e.g. a figure or a CSV kept per session past that cap.
+# measure. 40 MB leaves room for allocator noise and still fails a leak of
+# 0.4 MB a session, e.g. a figure or a CSV kept per session past that cap.
 MAX_GROWTH_MB = 40
+MB = 2**20
+
+
+def typed_total(link: dict[str, str]) -> int:
+    """What a visitor types into the shared total steps: twice the link's, new to every link."""
+    return 2 * int(link["total_steps"])
+
+
+def check_view(run: Run, link: dict[str, str], total: int) -> dict[str, list[Trace]]:
+    """Every chart of this link's view, drawn to ``total`` steps with the link's own values."""
+    charts = run.charts()
+    assert {key: len(traces) for key, traces in charts.items()} == CHARTS, link
+    for traces in charts.values():
+        for trace in traces:
+            assert trace.x[-1] == total, (link, trace.name)
+            assert np.isfinite(trace.y).all(), (link, trace.name)
+    init_lr, min_lr = float(link["init_lr"]), float(link["min_lr"])
+    assert max(t.y.max() for t in charts["chart_lr"]) == init_lr, link
+    annealing = next(t for t in charts["chart_lr"] if t.name == "Cosine annealing")
+    assert (annealing.y[0], annealing.y[-1]) == (init_lr, min_lr), link
+    ramps = [t for t in charts["chart_weight"] if t.name in ("Linear", "Cosine", "Power")]
+    assert [t.y[-1] for t in ramps] == [float(link["max_weight"])] * 3, link
+    names = [t.name for t in charts["chart_lr"]]
+    assert [t.name for t in charts["chart_loss"]] == names, link
+    return charts
+
+
+def visitor(server: StreamlitServer, link: dict[str, str], start: threading.Barrier) -> Any:
+    """One visitor: opens the link, types a total steps; returns the last URL and charts."""
+    with Session(server, timeout_s=SESSION_TIMEOUT_S) as session:
+        start.wait()
+        check_view(session.open(urlencode(link)), link, int(link["total_steps"]))
+        total = typed_total(link)
+        run = session.rerun({"w.shared.total_steps": str(total)})
+        charts = check_view(run, link, total)
+        assert run.query is not None
+        assert parse_qs(run.query)["total_steps"] == [str(total)], link
+        return run.query, charts
+
+
+def concurrent_visitors(server: StreamlitServer) -> list[Any]:
+    results: list[Any] = [None] * len(LINKS)
+    start = threading.Barrier(len(LINKS))
+
+    def run(k: int) -> None:
+        try:
+            results[k] = visitor(server, LINKS[k], start)
+        except BaseException as error:  # reported by the test, not lost in the thread
+            results[k] = error
+
+    threads = [threading.Thread(target=run, args=(k,)) for k in range(len(LINKS))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
+    return results
 
 
 def widget_values(page: Page) -> list[tuple[str, str]]:
@@ -98,108 +158,90 @@ def settled_values(page: Page, timeout_s: float = 60.0) -> list[tuple[str, str]]
         last = now
 
 
-def visit(server: StreamlitServer, query: str) -> None:
-    """One visitor's session, as the browser's Streamlit client speaks it, without a browser.
-
-    A browser page costs seconds of CPU here, a session on the server a
-    fraction of one, and the server's memory is what is measured. The client
-    sends what the page sends (one ``rerun_script`` with the link's query
-    string), reads until the run finishes, and hangs up.
-    """
-    back = BackMsg()
-    back.rerun_script.query_string = query
-    back.rerun_script.context_info.url = server.url
-    back.rerun_script.context_info.timezone = "UTC"
-    charts = 0
-    with connect(
-        f"ws://127.0.0.1:{server.port}/_stcore/stream",
-        subprotocols=[Subprotocol("streamlit")],
-        origin=Origin(server.url.rstrip("/")),
-        open_timeout=10,
-        max_size=None,
-    ) as socket:
-        socket.send(back.SerializeToString())
-        while True:
-            msg = ForwardMsg()
-            msg.ParseFromString(socket.recv(timeout=RENDER_TIMEOUT_MS / 1000))
-            kind = msg.WhichOneof("type")
-            if kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
-                element = msg.delta.new_element.WhichOneof("type")
-                assert element != "exception", msg.delta.new_element.exception
-                charts += element == "plotly_chart"
-            if kind == "script_finished":
-                assert msg.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY
-                assert charts == len(chart_labels()), query
-                return
+def browser_edit(page: Page, server: StreamlitServer) -> tuple[list[tuple[str, str]], Any]:
+    """Opens the browser's link, types its total steps; the URL follows. Its inputs and plots."""
+    link = LINKS[BROWSER_LINK]
+    page.goto(f"{server.url}?{urlencode(link)}")
+    wait_for_traces(page, TRACES, timeout_ms=4 * RENDER_TIMEOUT_MS)
+    total = typed_total(link)
+    field = page.get_by_role("textbox", name="Total steps (shared)", exact=True)
+    field.fill(str(total))
+    field.press("Enter")
+    page.wait_for_url(re.compile(rf"[?&]total_steps={total}(&|$)"), timeout=RENDER_TIMEOUT_MS)
+    page.wait_for_function(
+        """(total) => {
+            const plots = Array.from(document.querySelectorAll('.js-plotly-plot'));
+            const last = (a) => { const v = a && a._inputArray ? a._inputArray : a;
+                                  return v ? v[v.length - 1] : undefined; };
+            return plots.length > 0 && plots.every((el) => (el.data || []).length > 0
+                && el.data.every((t) => last(t.x) === total));
+        }""",
+        arg=total,
+        timeout=RENDER_TIMEOUT_MS,
+    )
+    plots = read_plots(page)
+    assert sum(map(len, plots)) == TRACES
+    return settled_values(page), plots
 
 
 def test_twelve_visitors_a_hundred_sessions_and_a_restart(
     server: StreamlitServer, browser: Browser
 ) -> None:
     started = time.monotonic()
-    context = browser.new_context(viewport={"width": 1200, "height": 900})
-    # One page first, so the twelve share a warm HTTP and code cache instead of
-    # each fetching and compiling the frontend and Plotly at the same moment.
-    warmup, warmup_log = context.new_page(), PageLog()
-    warmup_log.watch(warmup)
-    warmup.goto(server.url)
-    wait_for_traces(warmup, TRACES)
-    warmup.close()
-    assert warmup_log == PageLog()
-    logs = [PageLog() for _ in LINKS]
-    pages = [context.new_page() for _ in LINKS]
-    for page, log, link in zip(pages, logs, LINKS, strict=True):
-        log.watch(page)
-        page.goto(f"{server.url}?{urlencode(link)}", wait_until="commit")
-
-    before: list[tuple[str, list[tuple[str, str]], Any]] = []
-    for page, link in zip(pages, LINKS, strict=True):
-        wait_for_traces(page, OLD_TRACES, timeout_ms=4 * RENDER_TIMEOUT_MS)
-        plots = read_plots(page)
-        assert all(np.isfinite(t["y"]).all() for chart in plots for t in chart), link
-        before.append((page.url, settled_values(page), plots))
-    assert [log.errors for log in logs] == [[] for _ in LINKS]
+    with Session(server, timeout_s=SESSION_TIMEOUT_S) as warm:  # imports and caches, once
+        warm.open(urlencode(LINKS[0]))
+    results = concurrent_visitors(server)
     opened = time.monotonic()
-    print(f"\n{len(LINKS)} pages rendered their views in {opened - started:.1f} s")
+    print(
+        f"\n{len(LINKS)} sessions at once opened and edited their views in {opened - started:.1f} s"
+    )
+
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    page, log = context.new_page(), PageLog()
+    log.watch(page)
+    widgets, plots = browser_edit(page, server)
+    url = page.url
+    browsed = time.monotonic()
+    print(f"a browser page opened, edited and settled in {browsed - opened:.1f} s")
 
     for k in range(WARMUP_SESSIONS):
-        visit(server, urlencode(LINKS[k % len(LINKS)]))
+        with Session(server, timeout_s=SESSION_TIMEOUT_S) as session:
+            session.open(urlencode(LINKS[k % len(LINKS)]))
     rss_before = server.rss_bytes()
     for k in range(SESSIONS):
-        visit(server, urlencode({"total_steps": 100 + k, "power_factor": f"{1 + k % 90 / 10:.1f}"}))
+        query = urlencode({"total_steps": 100 + k, "power_factor": f"{1 + k % 90 / 10:.1f}"})
+        with Session(server, timeout_s=SESSION_TIMEOUT_S) as session:
+            assert len(session.open(query).charts()) == len(CHARTS)
     rss_after = server.rss_bytes()
     growth = (rss_after - rss_before) / MB
     visited = time.monotonic()
     print(
-        f"{SESSIONS + WARMUP_SESSIONS} sessions in {visited - opened:.1f} s; "
+        f"{SESSIONS + WARMUP_SESSIONS} sessions in {visited - browsed:.1f} s; "
         f"server RSS: {rss_before / MB:.1f} MB after {WARMUP_SESSIONS} warm-up sessions, "
         f"{rss_after / MB:.1f} MB after {SESSIONS} more (+{growth:.1f} MB)"
     )
     assert growth < MAX_GROWTH_MB
-    assert [log.errors for log in logs] == [[] for _ in LINKS]
 
     server.restart()
     restarted = time.monotonic()
+    for link, (query, charts) in zip(LINKS, results, strict=True):
+        with Session(server, timeout_s=SESSION_TIMEOUT_S) as session:
+            again = session.open(query)
+        assert same_charts(check_view(again, link, typed_total(link)), charts), link
+    page.reload(wait_until="commit")
+    # While the server was down, the page's client probed /_stcore/health and
+    # /_stcore/host-config to reconnect, and Chromium logged each refused
+    # connection: the expected trace of the kill, and only of the old document,
+    # whose messages all arrive before the reload commits.
     refused = f"net::ERR_CONNECTION_REFUSED ({{'url': '{server.url}_stcore/"
-    # One page after another: twelve pages of seven curve cards each, reloaded at
-    # once, kept Chromium busy for over two minutes on this 2-core machine.
-    for page, log, link, (url, widgets, plots) in zip(pages, logs, LINKS, before, strict=True):
-        page.reload(wait_until="commit")
-        # While the server was down, the page's client probed /_stcore/health
-        # and /_stcore/host-config to reconnect, and Chromium logged each refused
-        # connection: the expected trace of the kill, and only of the old
-        # document, whose messages all arrive before the reload commits.
-        log.errors[:] = [e for e in log.errors if refused not in e]
-        wait_for_traces(page, OLD_TRACES, timeout_ms=4 * RENDER_TIMEOUT_MS)
-        assert page.url == url
-        assert settled_values(page) == widgets, link
-        after = read_plots(page)
-        assert after == plots, link
-        assert all(np.isfinite(t["y"]).all() for chart in after for t in chart), link
-    assert [log.errors for log in logs] == [[] for _ in LINKS]
-    assert [log.dialogs for log in logs] == [[] for _ in LINKS]
+    log.errors[:] = [e for e in log.errors if refused not in e]
+    wait_for_traces(page, TRACES, timeout_ms=4 * RENDER_TIMEOUT_MS)
+    assert page.url == url
+    assert settled_values(page) == widgets
+    assert read_plots(page) == plots
+    assert log == PageLog()
     context.close()
     print(
-        f"restart in {restarted - visited:.1f} s, "
-        f"{len(LINKS)} reloads in {time.monotonic() - restarted:.1f} s"
+        f"restart in {restarted - visited:.1f} s, {len(LINKS)} links reopened and the page "
+        f"reloaded in {time.monotonic() - restarted:.1f} s"
     )
