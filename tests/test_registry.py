@@ -87,7 +87,8 @@ def test_function_docstring_documents_each_param_and_runs_an_example(spec):
     named = [line.split(":")[0].strip() for line in args.splitlines() if line[:4] != "    "]
     assert named == ["steps", *(p.name for p in spec.params)]
     assert doc.startswith(spec.doc.strip().splitlines()[0])
-    assert f">>> {spec.name}(" in doc
+    assert "\n>>> " in doc
+    assert f"{spec.name}(" in doc.split("\n>>> ", 1)[1]
 
 
 def test_same_name_means_same_param_everywhere_up_to_bounds():
