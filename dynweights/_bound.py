@@ -209,8 +209,3 @@ def bind(spec: Schedule, params: Mapping[str, object]) -> Bound:
     tree = spec.build(checked)
     total = checked["total_steps"]
     return Bound(spec.name, spec.label, spec.family, checked, tree, total, spec.natives)
-
-
-def evaluate_spec(spec: Schedule, steps: ArrayLike, params: Mapping[str, object]) -> Values:
-    """What every per-family function does: bind, then evaluate with numpy."""
-    return bind(spec, params).values(steps)

@@ -1,7 +1,7 @@
 """Peer libraries' own schedulers, printed as source: what ``Schedule.natives`` returns.
 
 Each family states once, from its checked parameters, which PyTorch class,
-Hugging Face ``get_scheduler`` name, optax schedule or Keras schedule
+Hugging Face ``get_scheduler`` name or Keras schedule
 reproduces it over steps 0..T (see ``dynweights.export``). Numbers print
 exactly (``repr``), so a snippet carries the same float64 values as dynweights.
 """
@@ -58,11 +58,6 @@ def hf(
     if kwargs:
         fragment["lr_scheduler_kwargs"] = kwargs
     return Native(built, note, call("TrainingArguments", **fragment))
-
-
-def optax(name: str, *args: object, **kwargs: object) -> Native:
-    """``optax.<name>(...)``, a schedule of the step."""
-    return Native(call("optax." + name, *(source(a) for a in args), **kwargs))
 
 
 def keras(name: str, note: str = "", **kwargs: object) -> Native:

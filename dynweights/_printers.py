@@ -7,7 +7,9 @@ has its own scheduler, the family's natives (``Bound.natives``). See
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
+from typing import TYPE_CHECKING, TypeAlias
 
 from dynweights._checks import fail
 from dynweights._spec import Native
@@ -16,7 +18,7 @@ from dynweights._tree import JNP, KERAS, num, python_function
 if TYPE_CHECKING:
     from dynweights._bound import Bound
 
-TARGETS = ("python", "pytorch", "transformers", "optax", "keras")
+Printer: TypeAlias = "Callable[[Bound], str]"
 
 _TORCH = """
 import torch
@@ -75,8 +77,7 @@ def _torch(s: Bound, target: str) -> str:
 
 def _optax(s: Bound) -> str:
     total = num(s.total_steps)
-    native = _native(s, "optax")
-    call = native.call if native is not None else s.tree.optax()
+    call = s.tree.optax()
     unheld = call if call is not None else f"lambda t: {s.tree.code(JNP, 't')}"
     return (
         "import math\n\nimport jax.numpy as jnp\nimport optax\n\n"
@@ -105,17 +106,22 @@ def _keras(s: Bound) -> str:
     )
 
 
+TARGETS: Mapping[str, Printer] = MappingProxyType(
+    {
+        "python": _python,
+        "pytorch": lambda s: _torch(s, "pytorch"),
+        "transformers": lambda s: _torch(s, "transformers"),
+        "optax": _optax,
+        "keras": _keras,
+    }
+)
+"""Each target's printer of a bound schedule, in the order the explorer offers them."""
+
+
 def bound_code(s: Bound, target: str) -> str:
     """The snippet for ``target`` of a bound schedule; see ``to_code``."""
     if target not in TARGETS:
         fail("target", "one of " + ", ".join(repr(t) for t in TARGETS), target)
     if target != "python" and s.family == "weight":
         fail("target", f"'python' for the weight schedule {s.name!r}", target)
-    header = f"# {s.label}, from dynweights: {s!r}\n"
-    if target == "optax":
-        return header + _optax(s)
-    if target == "keras":
-        return header + _keras(s)
-    if target in ("pytorch", "transformers"):
-        return header + _torch(s, target)
-    return header + _python(s)
+    return f"# {s.label}, from dynweights: {s!r}\n" + TARGETS[target](s)

@@ -6,6 +6,9 @@ takes it, so it is defined once here and the explorer shows one widget for it.
 
 from __future__ import annotations
 
+import functools
+import inspect
+import textwrap
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, TypeAlias
@@ -97,7 +100,8 @@ class Native:
 
     Attributes:
       call: the expression that builds it, as source: for PyTorch and Hugging
-        Face it takes ``optimizer``; for optax and Keras it is the schedule.
+        Face it takes ``optimizer``; for Keras it is the schedule. optax's own
+        schedules are the tree's (``Node.optax``), so they join piece by piece.
       note: where it differs from dynweights (after T, at T), as a comment.
       training_args: for Hugging Face, the ``TrainingArguments`` fragment.
     """
@@ -110,27 +114,29 @@ class Native:
 Natives: TypeAlias = Mapping[str, Native]  # target -> the peer's own scheduler
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Schedule:
     """A registered family: its one definition and everything needed to show it.
 
     ``build`` takes checked parameters and returns the schedule's tree of pieces
     (``dynweights._tree``), from which its values, breakpoints, formula and code
-    for every target are derived. ``function`` is the public per-family function.
-    ``natives`` maps checked parameters to the peer libraries' own schedulers
-    that reproduce the curve, by target (``"pytorch"``, ``"transformers"``,
-    ``"optax"``, ``"keras"``); a target without one gets code printed from the tree.
+    for every target are derived. ``natives`` maps checked parameters to the peer
+    libraries' own schedulers that reproduce the curve, by target (``"pytorch"``,
+    ``"transformers"``, ``"keras"``); a target without one gets code printed from
+    the tree (optax's own schedules come from the tree's pieces, ``Node.optax``).
+    ``doc`` is the public function's docstring but for its Args, Returns and
+    Raises, which ``function`` writes from ``params``.
     """
 
     name: str
     label: str
     family: Family
-    function: Callable[..., Values]
     params: tuple[Param, ...]
     description: str
     build: Callable[[Checked], Node]
     rules: tuple[Rule, ...] = ()
     natives: Callable[[Checked], Natives] | None = None
+    doc: str = ""
 
     def defaults(self) -> dict[str, Value]:
         """Returns ``{param name: default}`` for every parameter."""
@@ -145,8 +151,55 @@ class Schedule:
         """LaTeX of the schedule at its default parameters, from its definition."""
         return formula(self.family, self.build(self.defaults()))
 
+    @functools.cached_property
+    def function(self) -> Callable[..., Values]:
+        """The public per-family function, ``dynweights.<name>(steps, *, **params)``.
+
+        Its signature and docstring are written from ``params`` and ``doc``; it
+        binds the parameters (``dynweights.schedule``) and evaluates with numpy.
+        """
+        from dynweights._bound import bind  # it imports this module
+
+        keyword = inspect.Parameter.KEYWORD_ONLY
+        signature = inspect.Signature(
+            [
+                inspect.Parameter("steps", inspect.Parameter.POSITIONAL_OR_KEYWORD),
+                *(inspect.Parameter(p.name, keyword, default=p.default) for p in self.params),
+            ]
+        )
+
+        def function(*args: Any, **kwargs: Any) -> Values:
+            call = signature.bind(*args, **kwargs)
+            steps = call.arguments.pop("steps")
+            return bind(self, call.arguments).values(steps)
+
+        function.__name__ = function.__qualname__ = self.name
+        function.__module__ = "dynweights"
+        function.__signature__ = signature  # type: ignore[attr-defined]
+        function.__doc__ = _docstring(self)
+        return function
+
     def __call__(self, steps: ArrayLike, **params: Value) -> Values:
         return self.function(steps, **params)
+
+
+def _docstring(spec: Schedule) -> str:
+    """``spec.doc`` with Args, Returns and Raises from the params, before its examples."""
+    head, examples, tail = inspect.cleandoc(spec.doc).partition("\n>>> ")
+    steps = "a step or an array of steps, each ``>= 0``; steps past ``total_steps`` hold its value."
+    args = [_arg("steps", steps), *(_arg(p.name, p.description) for p in spec.params)]
+    return (
+        f"{head.rstrip()}\n\nArgs:\n" + "\n".join(args) + "\n\nReturns:\n"
+        "  A float for a scalar step, else a float64 array of the steps' shape.\n\n"
+        "Raises:\n  ValueError: naming the first parameter out of its range.\n"
+        + (f"\n>>> {tail}" if examples else "")
+    )
+
+
+def _arg(name: str, description: str) -> str:
+    return textwrap.fill(
+        f"{name}: {description}", 79, initial_indent="  ", subsequent_indent="    "
+    )
 
 
 MAX_TOTAL_STEPS = 10**9

@@ -226,6 +226,7 @@ class Join(Node):
     pieces: tuple[Node, ...]
     boundaries: tuple[float, ...]  # the starts of pieces 1..n-1, increasing
     inclusive: bool = False
+    native_optax: str | None = None  # optax's own schedule for the whole join, if any
 
     @property
     def length(self) -> float:  # type: ignore[override]
@@ -325,8 +326,8 @@ class Join(Node):
         return np.unique(np.concatenate(parts))
 
     def optax(self) -> str | None:
-        if self.inclusive:
-            return None
+        if self.native_optax is not None or self.inclusive:
+            return self.native_optax
         shapes = [getattr(p, "phase", None) for p in self.pieces]
         if len(shapes) == 2 and shapes[0] and shapes[1] and self.pieces[1].optax():
             (rise, start, peak, warmup, _), (fall, top, floor, steps, _) = shapes[0], shapes[1]

@@ -11,10 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from numpy.typing import ArrayLike
-
 from dynweights import _natives as natives
-from dynweights._bound import evaluate_spec
 from dynweights._spec import (
     ANNEAL,
     DECAY_SHAPE,
@@ -41,7 +38,6 @@ from dynweights._spec import (
     Natives,
     Rule,
     Schedule,
-    Values,
 )
 from dynweights._tree import Join, Leaf, Node, join, num, shaped, tex_num
 from dynweights.lr import multiples, warmup
@@ -50,338 +46,6 @@ from dynweights.lr import multiples, warmup
 # and a run of at least two steps to hold it.
 WARMUP_STEPS_POSITIVE = dataclasses.replace(WARMUP_STEPS, min=1)
 TOTAL_STEPS_TWO = dataclasses.replace(TOTAL_STEPS, min=2)
-
-
-def warmup_stable_decay(
-    steps: ArrayLike,
-    *,
-    total_steps: int = 100,
-    warmup_steps: int = 10,
-    decay_steps: int = 20,
-    init_lr: float = 0.1,
-    warmup_lr: float = 0.0,
-    min_lr: float = 0.0,
-    decay_shape: str = "cosine",
-    warmup_shape: str = "linear",
-) -> Values:
-    r"""Warmup, a stable phase at ``init_lr``, then a decay to ``min_lr`` (WSD).
-
-    .. math::
-
-        \eta_t = \begin{cases}
-          \eta_w + (\eta_0 - \eta_w)\,g(t / W) & t < W \\
-          \eta_0 & W \le t < T - D \\
-          \eta_{min} + (\eta_0 - \eta_{min})\, f\big((t - T + D) / D\big) & t \ge T - D
-        \end{cases}
-
-    where :math:`f(p)` is :math:`1 - p` (linear), :math:`(1 + \cos \pi p)/2`
-    (cosine), :math:`1 - \sqrt{p}` (1-sqrt) or :math:`1 - p^2` (1-square),
-    :math:`g(p)` is :math:`p` (linear), :math:`(1 - \cos \pi p)/2` (cosine) or
-    :math:`1 - \sqrt{1 - p}` (1-sqrt), :math:`W` is ``warmup_steps``,
-    :math:`D` is ``decay_steps``, :math:`\eta_w` is ``warmup_lr``,
-    :math:`\eta_0` is ``init_lr`` and :math:`\eta_{min}` is ``min_lr``.
-
-    Equals Hugging Face's ``get_wsd_schedule(num_warmup_steps=W,
-    num_decay_steps=D, num_training_steps=T, warmup_type=warmup_shape,
-    decay_type=decay_shape, min_lr_ratio=r)`` with ``warmup_lr = min_lr = r *
-    init_lr`` (Hugging Face starts its warmup at the floor, not at 0) and any
-    shape but 1-square; timm's ``WSDLRScheduler`` with a linear warmup and any
-    decay shape (1-square is its ``decay_fn="power", decay_power=2``).
-
-    Args:
-      steps: a step or an array of steps, each ``>= 0``; steps past
-        ``total_steps`` hold ``min_lr``.
-      total_steps: ``T``, the end of the decay; ``>= 1``.
-      warmup_steps: ``W`` in ``[0, total_steps)``; 0 means no warmup.
-      decay_steps: ``D`` in ``[0, total_steps - warmup_steps]``; 0 drops to
-        ``min_lr`` at ``T``.
-      init_lr: the stable learning rate, ``>= 0``.
-      warmup_lr: the learning rate at step 0, ``>= 0``.
-      min_lr: the floor in ``[0, init_lr]``.
-      decay_shape: ``"linear"``, ``"cosine"``, ``"1-sqrt"`` or ``"1-square"``.
-      warmup_shape: ``"linear"``, ``"cosine"`` or ``"1-sqrt"``.
-
-    Returns:
-      A float for a scalar step, else a float64 array of the steps' shape.
-
-    Raises:
-      ValueError: naming the first parameter out of its range.
-
-    >>> warmup_stable_decay([0, 5, 10, 50, 90, 100], decay_shape="linear")
-    array([0.  , 0.05, 0.1 , 0.1 , 0.05, 0.  ])
-    >>> warmup_stable_decay([5, 90], warmup_shape="cosine", decay_shape="1-square")
-    array([0.05 , 0.075])
-    """
-    return evaluate_spec(
-        _SPECS["warmup_stable_decay"],
-        steps,
-        {
-            "total_steps": total_steps,
-            "warmup_steps": warmup_steps,
-            "decay_steps": decay_steps,
-            "init_lr": init_lr,
-            "warmup_lr": warmup_lr,
-            "min_lr": min_lr,
-            "decay_shape": decay_shape,
-            "warmup_shape": warmup_shape,
-        },
-    )
-
-
-def inverse_sqrt(
-    steps: ArrayLike,
-    *,
-    total_steps: int = 100,
-    warmup_steps: int = 10,
-    init_lr: float = 0.1,
-    warmup_lr: float = 0.0,
-    timescale: int = 0,
-) -> Values:
-    r"""Linear warmup, then decay with the inverse square root of the step.
-
-    .. math::
-
-        \eta_t = \begin{cases}
-          \eta_w + (\eta_0 - \eta_w)\,t / W & t < W \\
-          \eta_0 \sqrt{W / t} & t \ge W
-        \end{cases}
-
-    where :math:`W` is ``warmup_steps``, :math:`\eta_w` is ``warmup_lr`` and
-    :math:`\eta_0` is ``init_lr``. Equals Hugging Face's
-    ``get_inverse_sqrt_schedule(num_warmup_steps=W, timescale=W)`` with
-    ``warmup_lr=0``.
-
-    Args:
-      steps: a step or an array of steps, each ``>= 0``; steps past
-        ``total_steps`` hold the value at ``total_steps``.
-      total_steps: ``T``; ``>= 2``, as the warmup takes at least one step before it.
-      warmup_steps: ``W`` in ``[1, total_steps)``: the decay's time scale.
-      init_lr: the peak learning rate at ``W``, ``>= 0``.
-      warmup_lr: the learning rate at step 0, ``>= 0``.
-      timescale: ``s``, Hugging Face's ``timescale``: after the warmup the rate is
-        ``init_lr / sqrt((t - W + s) / s)``; 0 (the default) means ``s = W``.
-
-    Returns:
-      A float for a scalar step, else a float64 array of the steps' shape.
-
-    Raises:
-      ValueError: naming the first parameter out of its range.
-
-    >>> inverse_sqrt([0, 5, 10, 40], total_steps=100, warmup_steps=10)
-    array([0.  , 0.05, 0.1 , 0.05])
-    """
-    return evaluate_spec(
-        _SPECS["inverse_sqrt"],
-        steps,
-        {
-            "total_steps": total_steps,
-            "warmup_steps": warmup_steps,
-            "init_lr": init_lr,
-            "warmup_lr": warmup_lr,
-            "timescale": timescale,
-        },
-    )
-
-
-def polynomial_decay(
-    steps: ArrayLike,
-    *,
-    total_steps: int = 100,
-    warmup_steps: int = 10,
-    init_lr: float = 0.1,
-    warmup_lr: float = 0.0,
-    min_lr: float = 0.0,
-    power_factor: float = 2.0,
-) -> Values:
-    r"""Linear warmup, then a polynomial decay to ``min_lr`` (BERT uses power 1).
-
-    .. math::
-
-        \eta_t = \begin{cases}
-          \eta_w + (\eta_0 - \eta_w)\,t / W & t < W \\
-          (\eta_0 - \eta_{min}) \left(1 - \frac{t - W}{T - W}\right)^a + \eta_{min} & t \ge W
-        \end{cases}
-
-    where :math:`a` is ``power_factor``, :math:`W` is ``warmup_steps`` and the
-    rates are as in ``cosine_with_linear_warmup``. Equals Hugging Face's
-    ``get_polynomial_decay_schedule_with_warmup(lr_end=min_lr,
-    power=power_factor)`` with ``warmup_lr=0``.
-
-    Args:
-      steps: a step or an array of steps, each ``>= 0``; steps past
-        ``total_steps`` hold ``min_lr``.
-      total_steps: ``T``, where the decay reaches ``min_lr``; ``>= 1``.
-      warmup_steps: ``W`` in ``[0, total_steps)``; 0 means no warmup.
-      init_lr: the peak learning rate at ``W``, ``>= 0``.
-      warmup_lr: the learning rate at step 0, ``>= 0``.
-      min_lr: the floor in ``[0, init_lr]``.
-      power_factor: the exponent ``a``, ``> 0``.
-
-    Returns:
-      A float for a scalar step, else a float64 array of the steps' shape.
-
-    Raises:
-      ValueError: naming the first parameter out of its range.
-
-    >>> polynomial_decay([0, 10, 55, 100], power_factor=1.0)
-    array([0.  , 0.1 , 0.05, 0.  ])
-    """
-    return evaluate_spec(
-        _SPECS["polynomial_decay"],
-        steps,
-        {
-            "total_steps": total_steps,
-            "warmup_steps": warmup_steps,
-            "init_lr": init_lr,
-            "warmup_lr": warmup_lr,
-            "min_lr": min_lr,
-            "power_factor": power_factor,
-        },
-    )
-
-
-def step_decay(
-    steps: ArrayLike,
-    *,
-    total_steps: int = 100,
-    init_lr: float = 0.1,
-    step_size: int = 10,
-    gamma: float = 0.9,
-) -> Values:
-    r"""Multiply the learning rate by ``gamma`` every ``step_size`` steps.
-
-    .. math:: \eta_t = \eta_0 \, \gamma^{\lfloor t / s \rfloor}
-
-    where :math:`\eta_0` is ``init_lr``, :math:`s` is ``step_size`` and
-    :math:`\gamma` is ``gamma``. Equals ``torch.optim.lr_scheduler.StepLR``.
-
-    Args:
-      steps: a step or an array of steps, each ``>= 0``; steps past
-        ``total_steps`` hold the value at ``total_steps``.
-      total_steps: ``T``; ``>= 1``.
-      init_lr: the learning rate at step 0, ``>= 0``.
-      step_size: ``s``, an integer ``>= 1``.
-      gamma: the factor in ``(0, 1]``.
-
-    Returns:
-      A float for a scalar step, else a float64 array of the steps' shape.
-
-    Raises:
-      ValueError: naming the first parameter out of its range.
-
-    >>> step_decay([0, 9, 10, 25], init_lr=1.0, step_size=10, gamma=0.5)
-    array([1.  , 1.  , 0.5 , 0.25])
-    """
-    return evaluate_spec(
-        _SPECS["step_decay"],
-        steps,
-        {"total_steps": total_steps, "init_lr": init_lr, "step_size": step_size, "gamma": gamma},
-    )
-
-
-def exponential_decay(
-    steps: ArrayLike, *, total_steps: int = 100, init_lr: float = 0.1, gamma: float = 0.9
-) -> Values:
-    r"""Multiply the learning rate by ``gamma`` every step.
-
-    .. math:: \eta_t = \eta_0 \, \gamma^{t}
-
-    where :math:`\eta_0` is ``init_lr`` and :math:`\gamma` is ``gamma``.
-    Equals ``torch.optim.lr_scheduler.ExponentialLR``.
-
-    Args:
-      steps: a step or an array of steps, each ``>= 0``; steps past
-        ``total_steps`` hold the value at ``total_steps``.
-      total_steps: ``T``; ``>= 1``.
-      init_lr: the learning rate at step 0, ``>= 0``.
-      gamma: the factor per step in ``(0, 1]``.
-
-    Returns:
-      A float for a scalar step, else a float64 array of the steps' shape.
-
-    Raises:
-      ValueError: naming the first parameter out of its range.
-
-    >>> exponential_decay([0, 1, 2], init_lr=1.0, gamma=0.5)
-    array([1.  , 0.5 , 0.25])
-    """
-    return evaluate_spec(
-        _SPECS["exponential_decay"],
-        steps,
-        {"total_steps": total_steps, "init_lr": init_lr, "gamma": gamma},
-    )
-
-
-def one_cycle(
-    steps: ArrayLike,
-    *,
-    total_steps: int = 100,
-    init_lr: float = 0.1,
-    pct_start: float = 0.3,
-    div_factor: float = 25.0,
-    final_div_factor: float = 10000.0,
-    anneal: str = "cos",
-    three_phase: bool = False,
-) -> Values:
-    r"""One cycle (Smith 2018): a cosine rise to ``init_lr``, then a cosine fall far below.
-
-    .. math::
-
-        \eta_t = \begin{cases}
-          \eta_{peak} + (\eta_{start} - \eta_{peak}) \frac{1 + \cos(\pi t / P)}{2} & t \le P \\
-          \eta_{end} + (\eta_{peak} - \eta_{end}) \frac{1 + \cos(\pi (t - P) / (T - P))}{2}
-          & t > P
-        \end{cases}
-
-    where :math:`\eta_{peak}` is ``init_lr``, :math:`\eta_{start} = \eta_{peak} / d`,
-    :math:`\eta_{end} = \eta_{start} / f`, :math:`P = p (T + 1) - 1`, :math:`p` is
-    ``pct_start``, :math:`d` is ``div_factor`` and :math:`f` is ``final_div_factor``.
-
-    With ``anneal="linear"`` each move is a straight line instead. With
-    ``three_phase=True`` the fall first returns to :math:`\eta_{start}` at
-    :math:`2P`, mirroring the rise, then decays to :math:`\eta_{end}` at ``T``.
-
-    Equals ``torch.optim.lr_scheduler.OneCycleLR(max_lr=init_lr,
-    total_steps=total_steps + 1, anneal_strategy=anneal, three_phase=three_phase)``
-    at steps ``0..T`` (PyTorch's ``total_steps`` counts values, ours the last step).
-
-    Args:
-      steps: a step or an array of steps, each ``>= 0``; steps past
-        ``total_steps`` hold the final value.
-      total_steps: ``T``; ``>= 1``.
-      init_lr: the peak learning rate, ``>= 0``.
-      pct_start: ``p``, the rising fraction, in ``(1 / (T + 1), 1)`` so the peak
-        falls inside the run.
-      div_factor: ``d >= 1``.
-      final_div_factor: ``f >= 1``.
-      anneal: ``"cos"`` or ``"linear"``.
-      three_phase: ``True`` for the three phases; then ``2P < T``.
-
-    Returns:
-      A float for a scalar step, else a float64 array of the steps' shape.
-
-    Raises:
-      ValueError: naming the first parameter out of its range.
-
-    >>> one_cycle([0, 29.3, 100], init_lr=1.0, div_factor=10.0, final_div_factor=10.0).round(12)
-    array([0.1 , 1.  , 0.01])
-    >>> one_cycle([0, 29.3, 58.6, 100], init_lr=1.0, div_factor=10.0, final_div_factor=10.0,
-    ...           anneal="linear", three_phase=True).round(12)
-    array([0.1 , 1.  , 0.1 , 0.01])
-    """
-    return evaluate_spec(
-        _SPECS["one_cycle"],
-        steps,
-        {
-            "total_steps": total_steps,
-            "init_lr": init_lr,
-            "pct_start": pct_start,
-            "div_factor": div_factor,
-            "final_div_factor": final_div_factor,
-            "anneal": anneal,
-            "three_phase": three_phase,
-        },
-    )
 
 
 def _warmup_stable_decay(p: Checked) -> Node:
@@ -629,11 +293,10 @@ _WARMUP_RULES = (WARMUP_BELOW_TOTAL, MIN_LR_AT_MOST_INIT)
 
 SPECS = (
     Schedule(
-        "warmup_stable_decay",
-        "Warmup-stable-decay",
-        "lr",
-        warmup_stable_decay,
-        (
+        name="warmup_stable_decay",
+        label="Warmup-stable-decay",
+        family="lr",
+        params=(
             TOTAL_STEPS,
             WARMUP_STEPS,
             DECAY_STEPS,
@@ -643,10 +306,12 @@ SPECS = (
             DECAY_SHAPE,
             WARMUP_SHAPE,
         ),
-        "Warmup, a long stable phase at init_lr, and a short final decay (MiniCPM; "
-        "Hugging Face get_wsd_schedule).",
-        _warmup_stable_decay,
-        (
+        description=(
+            "Warmup, a long stable phase at init_lr, and a short final decay (MiniCPM; "
+            "Hugging Face get_wsd_schedule)."
+        ),
+        build=_warmup_stable_decay,
+        rules=(
             *_WARMUP_RULES,
             Rule(
                 "decay_steps",
@@ -655,18 +320,49 @@ SPECS = (
                 ),
             ),
         ),
-        _warmup_stable_decay_natives,
+        natives=_warmup_stable_decay_natives,
+        doc=r"""
+        Warmup, a stable phase at ``init_lr``, then a decay to ``min_lr`` (WSD).
+
+        .. math::
+
+            \eta_t = \begin{cases}
+              \eta_w + (\eta_0 - \eta_w)\,g(t / W) & t < W \\
+              \eta_0 & W \le t < T - D \\
+              \eta_{min} + (\eta_0 - \eta_{min})\, f\big((t - T + D) / D\big) & t \ge T - D
+            \end{cases}
+
+        where :math:`f(p)` is :math:`1 - p` (linear), :math:`(1 + \cos \pi p)/2`
+        (cosine), :math:`1 - \sqrt{p}` (1-sqrt) or :math:`1 - p^2` (1-square),
+        :math:`g(p)` is :math:`p` (linear), :math:`(1 - \cos \pi p)/2` (cosine) or
+        :math:`1 - \sqrt{1 - p}` (1-sqrt), :math:`W` is ``warmup_steps``,
+        :math:`D` is ``decay_steps``, :math:`\eta_w` is ``warmup_lr``,
+        :math:`\eta_0` is ``init_lr`` and :math:`\eta_{min}` is ``min_lr``.
+
+        Equals Hugging Face's ``get_wsd_schedule(num_warmup_steps=W,
+        num_decay_steps=D, num_training_steps=T, warmup_type=warmup_shape,
+        decay_type=decay_shape, min_lr_ratio=r)`` with ``warmup_lr = min_lr = r *
+        init_lr`` (Hugging Face starts its warmup at the floor, not at 0) and any
+        shape but 1-square; timm's ``WSDLRScheduler`` with a linear warmup and any
+        decay shape (1-square is its ``decay_fn="power", decay_power=2``).
+
+        >>> warmup_stable_decay([0, 5, 10, 50, 90, 100], decay_shape="linear")
+        array([0.  , 0.05, 0.1 , 0.1 , 0.05, 0.  ])
+        >>> warmup_stable_decay([5, 90], warmup_shape="cosine", decay_shape="1-square")
+        array([0.05 , 0.075])
+        """,
     ),
     Schedule(
-        "inverse_sqrt",
-        "Inverse square root",
-        "lr",
-        inverse_sqrt,
-        (TOTAL_STEPS_TWO, WARMUP_STEPS_POSITIVE, INIT_LR, WARMUP_LR, TIMESCALE),
-        "Linear warmup, then init_lr * sqrt(W / t), as in the original Transformer "
-        "(Hugging Face get_inverse_sqrt_schedule).",
-        _inverse_sqrt,
-        (
+        name="inverse_sqrt",
+        label="Inverse square root",
+        family="lr",
+        params=(TOTAL_STEPS_TWO, WARMUP_STEPS_POSITIVE, INIT_LR, WARMUP_LR, TIMESCALE),
+        description=(
+            "Linear warmup, then init_lr * sqrt(W / t), as in the original Transformer "
+            "(Hugging Face get_inverse_sqrt_schedule)."
+        ),
+        build=_inverse_sqrt,
+        rules=(
             Rule(
                 "total_steps",
                 low=Limit("2", lambda p: 2),
@@ -678,53 +374,111 @@ SPECS = (
                 high=Limit("total_steps", lambda p: p["total_steps"], open=True),
             ),
         ),
-        _inverse_sqrt_natives,
+        natives=_inverse_sqrt_natives,
+        doc=r"""
+        Linear warmup, then decay with the inverse square root of the step.
+
+        .. math::
+
+            \eta_t = \begin{cases}
+              \eta_w + (\eta_0 - \eta_w)\,t / W & t < W \\
+              \eta_0 \sqrt{W / t} & t \ge W
+            \end{cases}
+
+        where :math:`W` is ``warmup_steps``, :math:`\eta_w` is ``warmup_lr`` and
+        :math:`\eta_0` is ``init_lr``. Equals Hugging Face's
+        ``get_inverse_sqrt_schedule(num_warmup_steps=W, timescale=W)`` with
+        ``warmup_lr=0``.
+
+        >>> inverse_sqrt([0, 5, 10, 40], total_steps=100, warmup_steps=10)
+        array([0.  , 0.05, 0.1 , 0.05])
+        """,
     ),
     Schedule(
-        "polynomial_decay",
-        "Polynomial decay",
-        "lr",
-        polynomial_decay,
-        (*_WARMUP_LR, POWER_FACTOR),
-        "Linear warmup, then a polynomial decay to min_lr; power 1 is BERT's linear decay "
-        "(Hugging Face get_polynomial_decay_schedule_with_warmup).",
-        _polynomial_decay,
-        _WARMUP_RULES,
-        _polynomial_decay_natives,
+        name="polynomial_decay",
+        label="Polynomial decay",
+        family="lr",
+        params=(*_WARMUP_LR, POWER_FACTOR),
+        description=(
+            "Linear warmup, then a polynomial decay to min_lr; power 1 is BERT's linear "
+            "decay (Hugging Face get_polynomial_decay_schedule_with_warmup)."
+        ),
+        build=_polynomial_decay,
+        rules=_WARMUP_RULES,
+        natives=_polynomial_decay_natives,
+        doc=r"""
+        Linear warmup, then a polynomial decay to ``min_lr`` (BERT uses power 1).
+
+        .. math::
+
+            \eta_t = \begin{cases}
+              \eta_w + (\eta_0 - \eta_w)\,t / W & t < W \\
+              (\eta_0 - \eta_{min}) \left(1 - \frac{t - W}{T - W}\right)^a + \eta_{min} & t \ge W
+            \end{cases}
+
+        where :math:`a` is ``power_factor``, :math:`W` is ``warmup_steps`` and the
+        rates are as in ``cosine_with_linear_warmup``. Equals Hugging Face's
+        ``get_polynomial_decay_schedule_with_warmup(lr_end=min_lr,
+        power=power_factor)`` with ``warmup_lr=0``.
+
+        >>> polynomial_decay([0, 10, 55, 100], power_factor=1.0)
+        array([0.  , 0.1 , 0.05, 0.  ])
+        """,
     ),
     Schedule(
-        "step_decay",
-        "Step decay",
-        "lr",
-        step_decay,
-        (TOTAL_STEPS, INIT_LR, STEP_SIZE, GAMMA),
-        "Multiply by gamma every step_size steps (PyTorch StepLR).",
-        _step_decay,
-        (),
-        _step_decay_natives,
+        name="step_decay",
+        label="Step decay",
+        family="lr",
+        params=(TOTAL_STEPS, INIT_LR, STEP_SIZE, GAMMA),
+        description=("Multiply by gamma every step_size steps (PyTorch StepLR)."),
+        build=_step_decay,
+        rules=(),
+        natives=_step_decay_natives,
+        doc=r"""
+        Multiply the learning rate by ``gamma`` every ``step_size`` steps.
+
+        .. math:: \eta_t = \eta_0 \, \gamma^{\lfloor t / s \rfloor}
+
+        where :math:`\eta_0` is ``init_lr``, :math:`s` is ``step_size`` and
+        :math:`\gamma` is ``gamma``. Equals ``torch.optim.lr_scheduler.StepLR``.
+
+        >>> step_decay([0, 9, 10, 25], init_lr=1.0, step_size=10, gamma=0.5)
+        array([1.  , 1.  , 0.5 , 0.25])
+        """,
     ),
     Schedule(
-        "exponential_decay",
-        "Exponential decay",
-        "lr",
-        exponential_decay,
-        (TOTAL_STEPS, INIT_LR, GAMMA),
-        "Multiply by gamma every step (PyTorch ExponentialLR).",
-        _exponential_decay,
-        (),
-        _exponential_decay_natives,
+        name="exponential_decay",
+        label="Exponential decay",
+        family="lr",
+        params=(TOTAL_STEPS, INIT_LR, GAMMA),
+        description=("Multiply by gamma every step (PyTorch ExponentialLR)."),
+        build=_exponential_decay,
+        rules=(),
+        natives=_exponential_decay_natives,
+        doc=r"""
+        Multiply the learning rate by ``gamma`` every step.
+
+        .. math:: \eta_t = \eta_0 \, \gamma^{t}
+
+        where :math:`\eta_0` is ``init_lr`` and :math:`\gamma` is ``gamma``.
+        Equals ``torch.optim.lr_scheduler.ExponentialLR``.
+
+        >>> exponential_decay([0, 1, 2], init_lr=1.0, gamma=0.5)
+        array([1.  , 0.5 , 0.25])
+        """,
     ),
     Schedule(
-        "one_cycle",
-        "One cycle",
-        "lr",
-        one_cycle,
-        (TOTAL_STEPS, INIT_LR, PCT_START, DIV_FACTOR, FINAL_DIV_FACTOR, ANNEAL, THREE_PHASE),
-        "Cosine (or linear) rise from init_lr / div_factor to init_lr, then a fall to "
-        "init_lr / div_factor / final_div_factor, optionally through init_lr / div_factor "
-        "(PyTorch OneCycleLR).",
-        _one_cycle,
-        (
+        name="one_cycle",
+        label="One cycle",
+        family="lr",
+        params=(TOTAL_STEPS, INIT_LR, PCT_START, DIV_FACTOR, FINAL_DIV_FACTOR, ANNEAL, THREE_PHASE),
+        description=(
+            "Cosine (or linear) rise from init_lr / div_factor to init_lr, then a fall to "
+            "init_lr / div_factor / final_div_factor, optionally through init_lr / "
+            "div_factor (PyTorch OneCycleLR)."
+        ),
+        build=_one_cycle,
+        rules=(
             Rule(
                 "pct_start",
                 low=Limit("1 / (total_steps + 1)", lambda p: 1 / (p["total_steps"] + 1), open=True),
@@ -737,7 +491,39 @@ SPECS = (
                 note="False unless 2 * (pct_start * (total_steps + 1) - 1) < total_steps",
             ),
         ),
-        _one_cycle_natives,
+        natives=_one_cycle_natives,
+        doc=r"""
+        One cycle (Smith 2018): a cosine rise to ``init_lr``, then a cosine fall far below.
+
+        .. math::
+
+            \eta_t = \begin{cases}
+              \eta_{peak} + (\eta_{start} - \eta_{peak}) \frac{1 + \cos(\pi t / P)}{2} & t \le P \\
+              \eta_{end} + (\eta_{peak} - \eta_{end}) \frac{1 + \cos(\pi (t - P) / (T - P))}{2}
+              & t > P
+            \end{cases}
+
+        where :math:`\eta_{peak}` is ``init_lr``, :math:`\eta_{start} = \eta_{peak} / d`,
+        :math:`\eta_{end} = \eta_{start} / f`, :math:`P = p (T + 1) - 1`, :math:`p` is
+        ``pct_start``, :math:`d` is ``div_factor`` and :math:`f` is ``final_div_factor``.
+
+        With ``anneal="linear"`` each move is a straight line instead. With
+        ``three_phase=True`` the fall first returns to :math:`\eta_{start}` at
+        :math:`2P`, mirroring the rise, then decays to :math:`\eta_{end}` at ``T``.
+
+        Equals ``torch.optim.lr_scheduler.OneCycleLR(max_lr=init_lr,
+        total_steps=total_steps + 1, anneal_strategy=anneal, three_phase=three_phase)``
+        at steps ``0..T`` (PyTorch's ``total_steps`` counts values, ours the last step).
+
+        >>> one_cycle([0, 29.3, 100], init_lr=1.0, div_factor=10.0, final_div_factor=10.0).round(12)
+        array([0.1 , 1.  , 0.01])
+        >>> one_cycle([0, 29.3, 58.6, 100], init_lr=1.0, div_factor=10.0, final_div_factor=10.0,
+        ...           anneal="linear", three_phase=True).round(12)
+        array([0.1 , 1.  , 0.1 , 0.01])
+        """,
     ),
 )
-_SPECS = {spec.name: spec for spec in SPECS}
+warmup_stable_decay, inverse_sqrt, polynomial_decay, step_decay, exponential_decay, one_cycle = (
+    spec.function for spec in SPECS
+)
+__test__ = {spec.name: spec.function.__doc__ for spec in SPECS}  # doctests

@@ -13,10 +13,9 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import NDArray
 
 from dynweights import _natives as natives
-from dynweights._bound import evaluate_spec
 from dynweights._spec import (
     CYCLE_MULT,
     CYCLE_STEPS,
@@ -33,7 +32,6 @@ from dynweights._spec import (
     Native,
     Natives,
     Schedule,
-    Values,
 )
 from dynweights._tree import (
     NP,
@@ -47,188 +45,6 @@ from dynweights._tree import (
     sorted_unique,
     tex_num,
 )
-
-
-def cosine_with_linear_warmup(
-    steps: ArrayLike,
-    *,
-    total_steps: int = 100,
-    warmup_steps: int = 10,
-    init_lr: float = 0.1,
-    warmup_lr: float = 0.0,
-    min_lr: float = 0.0,
-) -> Values:
-    r"""Linear warmup, then cosine decay to a floor (TensorFlow TPU's schedule).
-
-    .. math::
-
-        \eta_t = \begin{cases}
-          \eta_w + (\eta_0 - \eta_w)\,\frac{t}{W} & t < W \\
-          \eta_{min} + (\eta_0 - \eta_{min})\,\frac{1 + \cos(\pi (t - W) / (T - W))}{2} & t \ge W
-        \end{cases}
-
-    where :math:`\eta_w` is ``warmup_lr``, :math:`\eta_0` is ``init_lr``,
-    :math:`\eta_{min}` is ``min_lr``, :math:`W` is ``warmup_steps`` and
-    :math:`T` is ``total_steps``.
-
-    With ``min_lr=0`` this is ``cosine_learning_rate_with_linear_warmup`` of the
-    TensorFlow TPU repository, except that ``warmup_steps=0`` means no warmup
-    instead of a division by zero. It equals Hugging Face's
-    ``get_cosine_schedule_with_warmup`` (``warmup_lr=0``, ``min_lr=0``),
-    ``get_cosine_with_min_lr_schedule_with_warmup`` (``warmup_lr=0``) and optax's
-    ``warmup_cosine_decay_schedule(init_value=warmup_lr, peak_value=init_lr,
-    warmup_steps=W, decay_steps=T, end_value=min_lr)``.
-
-    Args:
-      steps: a step or an array of steps, each ``>= 0``; floats are allowed and
-        steps past ``total_steps`` hold ``min_lr``.
-      total_steps: ``T``, where the decay reaches ``min_lr``; ``>= 1``.
-      warmup_steps: ``W`` in ``[0, total_steps)``; 0 means no warmup.
-      init_lr: the peak learning rate at the end of the warmup, ``>= 0``.
-      warmup_lr: the learning rate at step 0, ``>= 0``. It may exceed
-        ``init_lr``, in which case the warmup ramps down.
-      min_lr: the floor in ``[0, init_lr]``.
-
-    Returns:
-      A float for a scalar step, else a float64 array of the steps' shape.
-
-    Raises:
-      ValueError: naming the first parameter out of its range.
-
-    >>> cosine_with_linear_warmup([0, 5, 10, 55, 100], total_steps=100, warmup_steps=10)
-    array([0.  , 0.05, 0.1 , 0.05, 0.  ])
-    """
-    return evaluate_spec(
-        _SPECS["cosine_with_linear_warmup"],
-        steps,
-        {
-            "total_steps": total_steps,
-            "warmup_steps": warmup_steps,
-            "init_lr": init_lr,
-            "warmup_lr": warmup_lr,
-            "min_lr": min_lr,
-        },
-    )
-
-
-def cosine_annealing(
-    steps: ArrayLike,
-    *,
-    total_steps: int = 100,
-    init_lr: float = 0.1,
-    min_lr: float = 0.0,
-    k_decay: float = 1.0,
-) -> Values:
-    r"""Cosine annealing from ``init_lr`` down to ``min_lr`` (SGDR without restarts).
-
-    .. math:: \eta_t = \eta_{min} + (\eta_0 - \eta_{min})\,\frac{1 + \cos(\pi (t / T)^k)}{2}
-
-    where :math:`\eta_0` is ``init_lr``, :math:`\eta_{min}` is ``min_lr``,
-    :math:`T` is ``total_steps`` and :math:`k` is ``k_decay``.
-
-    Identical to ``torch.optim.lr_scheduler.CosineAnnealingLR(T_max=T,
-    eta_min=min_lr)`` for ``t <= T`` (``k_decay=1``); after ``T`` it holds
-    ``min_lr`` where PyTorch's would rise again. The final value is ``min_lr``,
-    not half of ``init_lr`` (a claim of one source page); halfway it is the
-    mean of the two. Any ``k_decay`` equals timm's ``CosineLRScheduler(t_initial=T,
-    lr_min=min_lr, k_decay=k)`` below ``T``; at ``T`` both give ``min_lr``.
-
-    Args:
-      steps: a step or an array of steps, each ``>= 0``; steps past
-        ``total_steps`` hold ``min_lr``.
-      total_steps: ``T``, where the schedule reaches ``min_lr``; ``>= 1``.
-      init_lr: the learning rate at step 0, ``>= 0``.
-      min_lr: the floor in ``[0, init_lr]``.
-      k_decay: ``k > 0``; above 1 the learning rate stays high longer.
-
-    Returns:
-      A float for a scalar step, else a float64 array of the steps' shape.
-
-    Raises:
-      ValueError: naming the first parameter out of its range.
-
-    >>> cosine_annealing(50, total_steps=100, init_lr=0.1)
-    0.05
-    >>> cosine_annealing([0, 50, 100], total_steps=100, init_lr=0.1, k_decay=2.0).round(6)
-    array([0.1     , 0.085355, 0.      ])
-    """
-    return evaluate_spec(
-        _SPECS["cosine_annealing"],
-        steps,
-        {"total_steps": total_steps, "init_lr": init_lr, "min_lr": min_lr, "k_decay": k_decay},
-    )
-
-
-def cosine_warm_restarts(
-    steps: ArrayLike,
-    *,
-    total_steps: int = 100,
-    init_lr: float = 0.1,
-    min_lr: float = 0.0,
-    cycle_steps: int = 25,
-    cycle_mult: int = 1,
-    peak_decay: float = 1.0,
-) -> Values:
-    r"""Cosine annealing with warm restarts (SGDR, Loshchilov & Hutter 2017).
-
-    .. math::
-
-        \eta_t = \eta_{min} + (\eta_0 d^i - \eta_{min})\,\frac{1 + \cos(\pi t_{cur} / T_i)}{2},
-        \qquad T_i = C\,m^i,\quad t_{cur} = t - C\,\frac{m^i - 1}{m - 1}
-
-    where cycle :math:`i` is the one containing step :math:`t`
-    (:math:`t_{cur} = t \bmod C` when :math:`m = 1`), :math:`\eta_0` is
-    ``init_lr``, :math:`\eta_{min}` is ``min_lr``, :math:`C` is ``cycle_steps``,
-    :math:`m` is ``cycle_mult`` and :math:`d` is ``peak_decay``.
-
-    With ``peak_decay < 1`` each restart's peak is the previous one times
-    ``peak_decay`` over a fixed floor: timm's ``CosineLRScheduler(t_initial=C,
-    cycle_mul=m, cycle_decay=d, lr_min=min_lr)`` while it is below its
-    ``cycle_limit`` (after its last cycle timm holds ``lr_min``: see
-    ``dynweights.from_timm``) (which misplaces a restart
-    where its float logarithm rounds down: 242 for ``C=2, m=3``; ours is exact)
-    and, with ``min_lr=0``, Keras's ``CosineDecayRestarts(m_mul=d, alpha=0)``.
-
-    Identical to ``torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(T_0=C,
-    T_mult=m, eta_min=min_lr)`` at every integer step up to ``total_steps``,
-    after which the value at ``total_steps`` holds. The cycle index comes from a
-    closed-form logarithm, corrected by one where rounding misplaces it, so the
-    whole array is evaluated without a Python loop.
-
-    Args:
-      steps: a step or an array of steps, each ``>= 0``; steps past
-        ``total_steps`` hold the value at ``total_steps``.
-      total_steps: ``T``, the length of the run; ``>= 1``.
-      init_lr: the learning rate at each restart, ``>= 0``.
-      min_lr: the floor in ``[0, init_lr]``.
-      cycle_steps: ``C``, the length of the first cycle, an integer ``>= 1``.
-      cycle_mult: ``m``, how many times longer each cycle is than the one
-        before, an integer ``>= 1``.
-      peak_decay: ``d`` in ``(0, 1]``, the factor of each restart's peak.
-
-    Returns:
-      A float for a scalar step, else a float64 array of the steps' shape.
-
-    Raises:
-      ValueError: naming the first parameter out of its range.
-
-    >>> cosine_warm_restarts([0, 5, 10, 20, 30], total_steps=100, cycle_steps=10, cycle_mult=2)
-    array([0.1 , 0.05, 0.1 , 0.05, 0.1 ])
-    >>> cosine_warm_restarts([0, 10, 20], total_steps=100, cycle_steps=10, peak_decay=0.5)
-    array([0.1  , 0.05 , 0.025])
-    """
-    return evaluate_spec(
-        _SPECS["cosine_warm_restarts"],
-        steps,
-        {
-            "total_steps": total_steps,
-            "init_lr": init_lr,
-            "min_lr": min_lr,
-            "cycle_steps": cycle_steps,
-            "cycle_mult": cycle_mult,
-            "peak_decay": peak_decay,
-        },
-    )
 
 
 def warmup(p: Checked, then: Node, shape: str = "linear") -> Node:
@@ -462,41 +278,124 @@ _LR = (TOTAL_STEPS, INIT_LR, MIN_LR)
 
 SPECS = (
     Schedule(
-        "cosine_with_linear_warmup",
-        "Cosine with linear warmup",
-        "lr",
-        cosine_with_linear_warmup,
-        (TOTAL_STEPS, WARMUP_STEPS, INIT_LR, WARMUP_LR, MIN_LR),
-        "Linear warmup from warmup_lr to init_lr over warmup_steps, then a cosine "
-        "decay to min_lr at total_steps (TensorFlow TPU; Hugging Face; optax).",
-        _cosine_with_linear_warmup,
-        (WARMUP_BELOW_TOTAL, MIN_LR_AT_MOST_INIT),
-        _cosine_with_linear_warmup_natives,
+        name="cosine_with_linear_warmup",
+        label="Cosine with linear warmup",
+        family="lr",
+        params=(TOTAL_STEPS, WARMUP_STEPS, INIT_LR, WARMUP_LR, MIN_LR),
+        description=(
+            "Linear warmup from warmup_lr to init_lr over warmup_steps, then a cosine decay"
+            " to min_lr at total_steps (TensorFlow TPU; Hugging Face; optax)."
+        ),
+        build=_cosine_with_linear_warmup,
+        rules=(WARMUP_BELOW_TOTAL, MIN_LR_AT_MOST_INIT),
+        natives=_cosine_with_linear_warmup_natives,
+        doc=r"""
+        Linear warmup, then cosine decay to a floor (TensorFlow TPU's schedule).
+
+        .. math::
+
+            \eta_t = \begin{cases}
+              \eta_w + (\eta_0 - \eta_w)\,\frac{t}{W} & t < W \\
+          \eta_{min} + (\eta_0 - \eta_{min})\,\frac{1 + \cos(\pi (t - W) / (T - W))}{2} & t \ge W
+            \end{cases}
+
+        where :math:`\eta_w` is ``warmup_lr``, :math:`\eta_0` is ``init_lr``,
+        :math:`\eta_{min}` is ``min_lr``, :math:`W` is ``warmup_steps`` and
+        :math:`T` is ``total_steps``.
+
+        With ``min_lr=0`` this is ``cosine_learning_rate_with_linear_warmup`` of the
+        TensorFlow TPU repository, except that ``warmup_steps=0`` means no warmup
+        instead of a division by zero. It equals Hugging Face's
+        ``get_cosine_schedule_with_warmup`` (``warmup_lr=0``, ``min_lr=0``),
+        ``get_cosine_with_min_lr_schedule_with_warmup`` (``warmup_lr=0``) and optax's
+        ``warmup_cosine_decay_schedule(init_value=warmup_lr, peak_value=init_lr,
+        warmup_steps=W, decay_steps=T, end_value=min_lr)``.
+
+        >>> cosine_with_linear_warmup([0, 5, 10, 55, 100], total_steps=100, warmup_steps=10)
+        array([0.  , 0.05, 0.1 , 0.05, 0.  ])
+        """,
     ),
     Schedule(
-        "cosine_annealing",
-        "Cosine annealing",
-        "lr",
-        cosine_annealing,
-        (*_LR, K_DECAY),
-        "Cosine decay from init_lr to min_lr at total_steps (PyTorch CosineAnnealingLR); "
-        "k_decay bends it (timm).",
-        _cosine_annealing,
-        (MIN_LR_AT_MOST_INIT,),
-        _cosine_annealing_natives,
+        name="cosine_annealing",
+        label="Cosine annealing",
+        family="lr",
+        params=(*_LR, K_DECAY),
+        description=(
+            "Cosine decay from init_lr to min_lr at total_steps (PyTorch "
+            "CosineAnnealingLR); k_decay bends it (timm)."
+        ),
+        build=_cosine_annealing,
+        rules=(MIN_LR_AT_MOST_INIT,),
+        natives=_cosine_annealing_natives,
+        doc=r"""
+        Cosine annealing from ``init_lr`` down to ``min_lr`` (SGDR without restarts).
+
+        .. math:: \eta_t = \eta_{min} + (\eta_0 - \eta_{min})\,\frac{1 + \cos(\pi (t / T)^k)}{2}
+
+        where :math:`\eta_0` is ``init_lr``, :math:`\eta_{min}` is ``min_lr``,
+        :math:`T` is ``total_steps`` and :math:`k` is ``k_decay``.
+
+        Identical to ``torch.optim.lr_scheduler.CosineAnnealingLR(T_max=T,
+        eta_min=min_lr)`` for ``t <= T`` (``k_decay=1``); after ``T`` it holds
+        ``min_lr`` where PyTorch's would rise again. The final value is ``min_lr``,
+        not half of ``init_lr`` (a claim of one source page); halfway it is the
+        mean of the two. Any ``k_decay`` equals timm's ``CosineLRScheduler(t_initial=T,
+        lr_min=min_lr, k_decay=k)`` below ``T``; at ``T`` both give ``min_lr``.
+
+        >>> cosine_annealing(50, total_steps=100, init_lr=0.1)
+        0.05
+        >>> cosine_annealing([0, 50, 100], total_steps=100, init_lr=0.1, k_decay=2.0).round(6)
+        array([0.1     , 0.085355, 0.      ])
+        """,
     ),
     Schedule(
-        "cosine_warm_restarts",
-        "Cosine warm restarts",
-        "lr",
-        cosine_warm_restarts,
-        (*_LR, CYCLE_STEPS, CYCLE_MULT, PEAK_DECAY),
-        "SGDR: cosine cycles from init_lr to min_lr, restarting every cycle_steps, each "
-        "cycle cycle_mult times longer and its peak peak_decay times lower (PyTorch "
-        "CosineAnnealingWarmRestarts; timm CosineLRScheduler).",
-        _cosine_warm_restarts,
-        (MIN_LR_AT_MOST_INIT,),
-        _cosine_warm_restarts_natives,
+        name="cosine_warm_restarts",
+        label="Cosine warm restarts",
+        family="lr",
+        params=(*_LR, CYCLE_STEPS, CYCLE_MULT, PEAK_DECAY),
+        description=(
+            "SGDR: cosine cycles from init_lr to min_lr, restarting every cycle_steps, each"
+            " cycle cycle_mult times longer and its peak peak_decay times lower (PyTorch "
+            "CosineAnnealingWarmRestarts; timm CosineLRScheduler)."
+        ),
+        build=_cosine_warm_restarts,
+        rules=(MIN_LR_AT_MOST_INIT,),
+        natives=_cosine_warm_restarts_natives,
+        doc=r"""
+        Cosine annealing with warm restarts (SGDR, Loshchilov & Hutter 2017).
+
+        .. math::
+
+            \eta_t = \eta_{min} + (\eta_0 d^i - \eta_{min})\,\frac{1 + \cos(\pi t_{cur} / T_i)}{2},
+            \qquad T_i = C\,m^i,\quad t_{cur} = t - C\,\frac{m^i - 1}{m - 1}
+
+        where cycle :math:`i` is the one containing step :math:`t`
+        (:math:`t_{cur} = t \bmod C` when :math:`m = 1`), :math:`\eta_0` is
+        ``init_lr``, :math:`\eta_{min}` is ``min_lr``, :math:`C` is ``cycle_steps``,
+        :math:`m` is ``cycle_mult`` and :math:`d` is ``peak_decay``.
+
+        With ``peak_decay < 1`` each restart's peak is the previous one times
+        ``peak_decay`` over a fixed floor: timm's ``CosineLRScheduler(t_initial=C,
+        cycle_mul=m, cycle_decay=d, lr_min=min_lr)`` while it is below its
+        ``cycle_limit`` (after its last cycle timm holds ``lr_min``: see
+        ``dynweights.from_timm``) (which misplaces a restart
+        where its float logarithm rounds down: 242 for ``C=2, m=3``; ours is exact)
+        and, with ``min_lr=0``, Keras's ``CosineDecayRestarts(m_mul=d, alpha=0)``.
+
+        Identical to ``torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(T_0=C,
+        T_mult=m, eta_min=min_lr)`` at every integer step up to ``total_steps``,
+        after which the value at ``total_steps`` holds. The cycle index comes from a
+        closed-form logarithm, corrected by one where rounding misplaces it, so the
+        whole array is evaluated without a Python loop.
+
+        >>> cosine_warm_restarts([0, 5, 10, 20, 30], total_steps=100, cycle_steps=10, cycle_mult=2)
+        array([0.1 , 0.05, 0.1 , 0.05, 0.1 ])
+        >>> cosine_warm_restarts([0, 10, 20], total_steps=100, cycle_steps=10, peak_decay=0.5)
+        array([0.1  , 0.05 , 0.025])
+        """,
     ),
 )
-_SPECS = {spec.name: spec for spec in SPECS}
+cosine_with_linear_warmup, cosine_annealing, cosine_warm_restarts = (
+    spec.function for spec in SPECS
+)
+__test__ = {spec.name: spec.function.__doc__ for spec in SPECS}  # doctests

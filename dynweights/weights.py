@@ -14,9 +14,8 @@ Each family is one ``build`` function returning its tree of pieces
 from __future__ import annotations
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import NDArray
 
-from dynweights._bound import evaluate_spec
 from dynweights._spec import (
     CYCLES,
     MAX_WEIGHT,
@@ -25,204 +24,8 @@ from dynweights._spec import (
     TOTAL_STEPS,
     Checked,
     Schedule,
-    Values,
 )
 from dynweights._tree import Leaf, Node, join, num, shaped, tex_num
-
-
-def linear(steps: ArrayLike, *, total_steps: int = 100, max_weight: float = 1.0) -> Values:
-    r"""Linear ramp from 0 to ``max_weight``.
-
-    .. math:: w_t = w \cdot \frac{t}{T}
-
-    where :math:`w` is ``max_weight`` and :math:`T` is ``total_steps``.
-
-    Args:
-      steps: a step or an array of steps, each ``>= 0``; floats are allowed and
-        steps past ``total_steps`` hold the value at ``total_steps``.
-      total_steps: the step ``T`` at which the ramp reaches ``max_weight``, ``>= 1``.
-      max_weight: the final weight ``w``, ``>= 0``.
-
-    Returns:
-      A float for a scalar step, else a float64 array of the steps' shape.
-
-    Raises:
-      ValueError: naming the first parameter out of its range.
-
-    >>> linear(25, total_steps=100, max_weight=2.0)
-    0.5
-    """
-    return evaluate_spec(
-        _SPECS["linear"], steps, {"total_steps": total_steps, "max_weight": max_weight}
-    )
-
-
-def cosine(steps: ArrayLike, *, total_steps: int = 100, max_weight: float = 1.0) -> Values:
-    r"""Half-cosine ramp *up* from 0 to ``max_weight``: slow, fast, slow.
-
-    .. math:: w_t = w \cdot \frac{1 - \cos(\pi t / T)}{2}
-
-    where :math:`w` is ``max_weight`` and :math:`T` is ``total_steps``.
-
-    Args:
-      steps: a step or an array of steps, each ``>= 0``; steps past
-        ``total_steps`` hold ``max_weight``.
-      total_steps: the step ``T`` at which the ramp reaches ``max_weight``, ``>= 1``.
-      max_weight: the final weight ``w``, ``>= 0``.
-
-    Returns:
-      A float for a scalar step, else a float64 array of the steps' shape.
-
-    Raises:
-      ValueError: naming the first parameter out of its range.
-
-    >>> cosine(50, total_steps=100)  # cos(pi/2) is 6e-17 in float64, not 0
-    0.49999999999999994
-    """
-    return evaluate_spec(
-        _SPECS["cosine"], steps, {"total_steps": total_steps, "max_weight": max_weight}
-    )
-
-
-def power(
-    steps: ArrayLike, *, total_steps: int = 100, max_weight: float = 1.0, power_factor: float = 2.0
-) -> Values:
-    r"""Power ramp from 0 to ``max_weight``.
-
-    .. math:: w_t = w \cdot \left(\frac{t}{T}\right)^a
-
-    where :math:`w` is ``max_weight``, :math:`T` is ``total_steps`` and
-    :math:`a` is ``power_factor``.
-
-    Args:
-      steps: a step or an array of steps, each ``>= 0``; steps past
-        ``total_steps`` hold ``max_weight``.
-      total_steps: the step ``T`` at which the ramp reaches ``max_weight``, ``>= 1``.
-      max_weight: the final weight ``w``, ``>= 0``.
-      power_factor: the exponent ``a``, ``> 0``: above 1 the ramp starts slowly.
-
-    Returns:
-      A float for a scalar step, else a float64 array of the steps' shape.
-
-    Raises:
-      ValueError: naming the first parameter out of its range.
-
-    >>> power(50, total_steps=100, power_factor=2.0)
-    0.25
-    """
-    return evaluate_spec(
-        _SPECS["power"],
-        steps,
-        {"total_steps": total_steps, "max_weight": max_weight, "power_factor": power_factor},
-    )
-
-
-def exponential(steps: ArrayLike, *, total_steps: int = 100, max_weight: float = 1.0) -> Values:
-    r"""Saturating exponential ramp towards ``max_weight``, exactly as the blog.
-
-    .. math:: w_t = w \cdot \left(1 - e^{-t / (T/4)}\right)
-
-    where :math:`w` is ``max_weight`` and :math:`T` is ``total_steps``.
-
-    It never quite reaches ``max_weight``: at ``t = T`` it is
-    :math:`w (1 - e^{-4}) \approx 0.9817 w`, and it holds that value after ``T``.
-
-    Args:
-      steps: a step or an array of steps, each ``>= 0``; steps past
-        ``total_steps`` hold the value at ``total_steps``.
-      total_steps: ``T``; the time constant is ``T / 4``. ``>= 1``.
-      max_weight: the asymptote ``w``, ``>= 0``.
-
-    Returns:
-      A float for a scalar step, else a float64 array of the steps' shape.
-
-    Raises:
-      ValueError: naming the first parameter out of its range.
-
-    >>> round(exponential(100, total_steps=100), 6)
-    0.981684
-    """
-    return evaluate_spec(
-        _SPECS["exponential"], steps, {"total_steps": total_steps, "max_weight": max_weight}
-    )
-
-
-def sigmoid_ramp(steps: ArrayLike, *, total_steps: int = 100, max_weight: float = 1.0) -> Values:
-    r"""The mean-teacher "sigmoid-shaped" ramp-up of a consistency weight.
-
-    .. math:: w_t = w \cdot e^{-5 (1 - t/T)^2}
-
-    where :math:`w` is ``max_weight`` and :math:`T` is ``total_steps``, as in
-    ``sigmoid_rampup`` of Tarvainen & Valpola (2017). It starts at
-    :math:`w e^{-5} \approx 0.0067 w`, not at 0, and reaches ``max_weight`` at ``T``.
-
-    Args:
-      steps: a step or an array of steps, each ``>= 0``; steps past
-        ``total_steps`` hold ``max_weight``.
-      total_steps: the ramp's length ``T``, ``>= 1``.
-      max_weight: the final weight ``w``, ``>= 0``.
-
-    Returns:
-      A float for a scalar step, else a float64 array of the steps' shape.
-
-    Raises:
-      ValueError: naming the first parameter out of its range.
-
-    >>> sigmoid_ramp([0, 100], total_steps=100).round(6)
-    array([0.006738, 1.      ])
-    """
-    return evaluate_spec(
-        _SPECS["sigmoid_ramp"], steps, {"total_steps": total_steps, "max_weight": max_weight}
-    )
-
-
-def cyclical_annealing(
-    steps: ArrayLike,
-    *,
-    total_steps: int = 100,
-    max_weight: float = 1.0,
-    cycles: int = 4,
-    ramp_ratio: float = 0.5,
-) -> Values:
-    r"""Cyclical annealing (Fu et al. 2019), linear: ramp up, hold, restart at 0.
-
-    .. math::
-
-        w_t = w \cdot \min\left(1, \frac{\tau_t}{R}\right), \qquad
-        \tau_t = \frac{t}{P} - \left\lfloor \frac{t}{P} \right\rfloor,\quad P = \frac{T}{M}
-
-    where :math:`w` is ``max_weight``, :math:`M` is ``cycles`` and :math:`R` is
-    ``ramp_ratio``. Each cycle of length :math:`P` ramps linearly from 0 to
-    ``max_weight`` over its first ``ramp_ratio * P`` steps, then holds it. At
-    ``t = T`` the last cycle ends, so the value is ``max_weight``, and it holds.
-
-    Args:
-      steps: a step or an array of steps, each ``>= 0``; steps past
-        ``total_steps`` hold ``max_weight``.
-      total_steps: ``T``, ``>= 1``.
-      max_weight: the weight ``w`` each cycle reaches, ``>= 0``.
-      cycles: ``M``, an integer ``>= 1``.
-      ramp_ratio: ``R`` in ``(0, 1]``.
-
-    Returns:
-      A float for a scalar step, else a float64 array of the steps' shape.
-
-    Raises:
-      ValueError: naming the first parameter out of its range.
-
-    >>> cyclical_annealing([0, 10, 25, 35, 50, 100], total_steps=100)
-    array([0. , 0.8, 0. , 0.8, 0. , 1. ])
-    """
-    return evaluate_spec(
-        _SPECS["cyclical_annealing"],
-        steps,
-        {
-            "total_steps": total_steps,
-            "max_weight": max_weight,
-            "cycles": cycles,
-            "ramp_ratio": ramp_ratio,
-        },
-    )
 
 
 def _linear(p: Checked) -> Node:
@@ -281,61 +84,138 @@ _RAMP = (TOTAL_STEPS, MAX_WEIGHT)
 
 SPECS = (
     Schedule(
-        "linear",
-        "Linear",
-        "weight",
-        linear,
-        _RAMP,
-        "Straight ramp from 0 at step 0 to max_weight at T.",
-        _linear,
+        name="linear",
+        label="Linear",
+        family="weight",
+        params=_RAMP,
+        description=("Straight ramp from 0 at step 0 to max_weight at T."),
+        build=_linear,
+        doc=r"""
+        Linear ramp from 0 to ``max_weight``.
+
+        .. math:: w_t = w \cdot \frac{t}{T}
+
+        where :math:`w` is ``max_weight`` and :math:`T` is ``total_steps``.
+
+        >>> linear(25, total_steps=100, max_weight=2.0)
+        0.5
+        """,
     ),
     Schedule(
-        "cosine",
-        "Cosine",
-        "weight",
-        cosine,
-        _RAMP,
-        "Half-cosine ramp up from 0 to max_weight: slow start, fast middle, slow end.",
-        _cosine,
+        name="cosine",
+        label="Cosine",
+        family="weight",
+        params=_RAMP,
+        description=(
+            "Half-cosine ramp up from 0 to max_weight: slow start, fast middle, slow end."
+        ),
+        build=_cosine,
+        doc=r"""
+        Half-cosine ramp *up* from 0 to ``max_weight``: slow, fast, slow.
+
+        .. math:: w_t = w \cdot \frac{1 - \cos(\pi t / T)}{2}
+
+        where :math:`w` is ``max_weight`` and :math:`T` is ``total_steps``.
+
+        >>> cosine(50, total_steps=100)  # cos(pi/2) is 6e-17 in float64, not 0
+        0.49999999999999994
+        """,
     ),
     Schedule(
-        "power",
-        "Power",
-        "weight",
-        power,
-        (*_RAMP, POWER_FACTOR),
-        "Ramp (t/T)^a from 0 to max_weight; a > 1 starts slowly, a < 1 quickly.",
-        _power,
+        name="power",
+        label="Power",
+        family="weight",
+        params=(*_RAMP, POWER_FACTOR),
+        description=("Ramp (t/T)^a from 0 to max_weight; a > 1 starts slowly, a < 1 quickly."),
+        build=_power,
+        doc=r"""
+        Power ramp from 0 to ``max_weight``.
+
+        .. math:: w_t = w \cdot \left(\frac{t}{T}\right)^a
+
+        where :math:`w` is ``max_weight``, :math:`T` is ``total_steps`` and
+        :math:`a` is ``power_factor``.
+
+        >>> power(50, total_steps=100, power_factor=2.0)
+        0.25
+        """,
     ),
     Schedule(
-        "exponential",
-        "Exponential",
-        "weight",
-        exponential,
-        _RAMP,
-        "Saturating ramp with time constant T/4, as in the blog. It reaches only "
-        "98.2% of max_weight at T (1 - e^-4) and holds that value afterwards.",
-        _exponential,
+        name="exponential",
+        label="Exponential",
+        family="weight",
+        params=_RAMP,
+        description=(
+            "Saturating ramp with time constant T/4, as in the blog. It reaches only 98.2% "
+            "of max_weight at T (1 - e^-4) and holds that value afterwards."
+        ),
+        build=_exponential,
+        doc=r"""
+        Saturating exponential ramp towards ``max_weight``, exactly as the blog.
+
+        .. math:: w_t = w \cdot \left(1 - e^{-t / (T/4)}\right)
+
+        where :math:`w` is ``max_weight`` and :math:`T` is ``total_steps``.
+
+        It never quite reaches ``max_weight``: at ``t = T`` it is
+        :math:`w (1 - e^{-4}) \approx 0.9817 w`, and it holds that value after ``T``.
+
+        >>> round(exponential(100, total_steps=100), 6)
+        0.981684
+        """,
     ),
     Schedule(
-        "sigmoid_ramp",
-        "Sigmoid ramp",
-        "weight",
-        sigmoid_ramp,
-        _RAMP,
-        "The mean-teacher ramp-up, w * exp(-5 (1 - t/T)^2). It starts at w * e^-5 "
-        "(0.67% of max_weight), not at 0.",
-        _sigmoid_ramp,
+        name="sigmoid_ramp",
+        label="Sigmoid ramp",
+        family="weight",
+        params=_RAMP,
+        description=(
+            "The mean-teacher ramp-up, w * exp(-5 (1 - t/T)^2). It starts at w * e^-5 "
+            "(0.67% of max_weight), not at 0."
+        ),
+        build=_sigmoid_ramp,
+        doc=r"""
+        The mean-teacher "sigmoid-shaped" ramp-up of a consistency weight.
+
+        .. math:: w_t = w \cdot e^{-5 (1 - t/T)^2}
+
+        where :math:`w` is ``max_weight`` and :math:`T` is ``total_steps``, as in
+        ``sigmoid_rampup`` of Tarvainen & Valpola (2017). It starts at
+        :math:`w e^{-5} \approx 0.0067 w`, not at 0, and reaches ``max_weight`` at ``T``.
+
+        >>> sigmoid_ramp([0, 100], total_steps=100).round(6)
+        array([0.006738, 1.      ])
+        """,
     ),
     Schedule(
-        "cyclical_annealing",
-        "Cyclical annealing",
-        "weight",
-        cyclical_annealing,
-        (*_RAMP, CYCLES, RAMP_RATIO),
-        "KL cyclical annealing (Fu et al. 2019): in each of `cycles` cycles, a linear "
-        "ramp from 0 to max_weight over ramp_ratio of the cycle, then a hold.",
-        _cyclical_annealing,
+        name="cyclical_annealing",
+        label="Cyclical annealing",
+        family="weight",
+        params=(*_RAMP, CYCLES, RAMP_RATIO),
+        description=(
+            "KL cyclical annealing (Fu et al. 2019): in each of `cycles` cycles, a linear "
+            "ramp from 0 to max_weight over ramp_ratio of the cycle, then a hold."
+        ),
+        build=_cyclical_annealing,
+        doc=r"""
+        Cyclical annealing (Fu et al. 2019), linear: ramp up, hold, restart at 0.
+
+        .. math::
+
+            w_t = w \cdot \min\left(1, \frac{\tau_t}{R}\right), \qquad
+            \tau_t = \frac{t}{P} - \left\lfloor \frac{t}{P} \right\rfloor,\quad P = \frac{T}{M}
+
+        where :math:`w` is ``max_weight``, :math:`M` is ``cycles`` and :math:`R` is
+        ``ramp_ratio``. Each cycle of length :math:`P` ramps linearly from 0 to
+        ``max_weight`` over its first ``ramp_ratio * P`` steps, then holds it. At
+        ``t = T`` the last cycle ends, so the value is ``max_weight``, and it holds.
+
+        >>> cyclical_annealing([0, 10, 25, 35, 50, 100], total_steps=100)
+        array([0. , 0.8, 0. , 0.8, 0. , 1. ])
+        """,
     ),
 )
-_SPECS = {spec.name: spec for spec in SPECS}
+linear, cosine, power, exponential, sigmoid_ramp, cyclical_annealing = (
+    spec.function for spec in SPECS
+)
+__test__ = {spec.name: spec.function.__doc__ for spec in SPECS}  # doctests

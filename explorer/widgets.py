@@ -483,7 +483,7 @@ def code_export(plotted: list[Drawn], first: int) -> None:
     target = right.radio(
         "Target",
         dynweights.TARGETS,
-        index=dynweights.TARGETS.index(peer),
+        index=list(dynweights.TARGETS).index(peer),
         horizontal=True,
         key="export_target",
     )

@@ -80,6 +80,17 @@ def test_params_match_function_signature(spec):
     assert signature.parameters["steps"].kind is inspect.Parameter.POSITIONAL_OR_KEYWORD
 
 
+@pytest.mark.parametrize("spec", SPECS, ids=IDS)
+def test_function_docstring_documents_each_param_and_runs_an_example(spec):
+    doc = spec.function.__doc__
+    args = doc.split("\nArgs:\n")[1].split("\n\n")[0]
+    named = [line.split(":")[0].strip() for line in args.splitlines() if line[:4] != "    "]
+    assert named == ["steps", *(p.name for p in spec.params)]
+    assert doc.startswith(spec.doc.strip().splitlines()[0])
+    assert "\n>>> " in doc
+    assert f"{spec.name}(" in doc.split("\n>>> ", 1)[1]
+
+
 def test_same_name_means_same_param_everywhere_up_to_bounds():
     # The explorer shows one widget per parameter name, offering the union of
     # the bounds of the visible schedules, and keeps its value when the user
