@@ -613,14 +613,14 @@ def default_view(units: str = UNITS[0]) -> View:
 
 def labels(curves: Sequence[Curve], shared: Mapping[str, Value]) -> dict[int, str]:
     """A readable, distinct label per curve: its own title or family, and what sets it apart."""
-    out: dict[int, str] = {}
+    parts: dict[int, tuple[str, list[str]]] = {}
     for curve in curves:
         base = curve.title or (
             CUSTOM_LABEL if curve.name == CUSTOM else SCHEDULES[curve.name].label
         )
         twins = [c for c in curves if (c.name, c.title) == (curve.name, curve.title)]
         if len(twins) == 1:
-            out[curve.id] = base
+            parts[curve.id] = (base, [])
             continue
         mine = _effective(curve, shared)
         differ = [
@@ -630,8 +630,21 @@ def labels(curves: Sequence[Curve], shared: Mapping[str, Value]) -> dict[int, st
         ]
         if not differ or curve.name == CUSTOM:
             differ = [f"#{twins.index(curve) + 1}"]
-        out[curve.id] = f"{base} ({', '.join(differ[:3])})"
+        parts[curve.id] = (base, differ[:3])
+    out = {i: _label(*p) for i, p in parts.items()}
+    # Labels can still meet: two equal twins that differ from a third (both show the
+    # value setting them apart from it), or a title equal to another curve's label.
+    # Their place among the curves of that label tells them apart.
+    for label in {x for x in out.values() if list(out.values()).count(x) > 1}:
+        meeting = [c.id for c in curves if out[c.id] == label]
+        for place, i in enumerate(meeting, 1):
+            base, differ = parts[i]
+            out[i] = _label(base, [*differ, f"#{place}"])
     return out
+
+
+def _label(base: str, differ: Sequence[str]) -> str:
+    return f"{base} ({', '.join(differ)})" if differ else base
 
 
 def _effective(curve: Curve, shared: Mapping[str, Value]) -> dict[str, Value]:
