@@ -650,7 +650,12 @@ def _label(base: str, differ: Sequence[str]) -> str:
 def _effective(curve: Curve, shared: Mapping[str, Value]) -> dict[str, Value]:
     if curve.name == CUSTOM:
         return {"rows": str(curve.rows)}
-    return {k: (shared[k] if follows(curve, k) else v) for k, v in curve.own.items()}
+    # In the registry's order, so a label does not depend on the order values were stored
+    # in (a link reads them in its own).
+    return {
+        p.name: shared[p.name] if follows(curve, p.name) else curve.own[p.name]
+        for p in curve.params()
+    }
 
 
 def _short(value: Value) -> str:

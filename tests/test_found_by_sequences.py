@@ -10,11 +10,14 @@ from app_helpers import (
     click,
     figures,
     open_app,
+    paste,
+    reopen,
     set_linked,
     traces,
     type_param,
     view,
 )
+from worked_example import PASTES
 
 from explorer import curves as cv
 
@@ -36,3 +39,18 @@ def test_twins_that_differ_only_from_a_third_curve_get_distinct_labels() -> None
     assert len({labels[i] for i in linear}) == 3
     shown = drawn_labels(at)
     assert len(shown) == len(set(shown)) == len(v.curves)
+
+
+# 2. A label changed when the link was reopened: what sets twins apart came in the
+# order their values were stored, which the link reader does not keep.
+def test_labels_survive_the_link() -> None:
+    at = paste(open_app(), PASTES["yaml"], examples="50")
+    at = paste(at, PASTES["json"], examples="800")
+    v = view(at)
+    before = list(cv.labels(v.curves, v.shared).values())
+    assert before[-2:] == [
+        "HF cosine_with_min_lr (total_steps=21, warmup_steps=0.142857)",
+        "HF cosine_with_min_lr (total_steps=300, warmup_steps=0.1)",
+    ]
+    again = view(reopen(at))
+    assert list(cv.labels(again.curves, again.shared).values()) == before
