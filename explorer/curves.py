@@ -22,6 +22,7 @@ from explorer.inputs import (
     Value,
     accept,
     count,
+    fmt,
     is_length,
     number,
     parse_fraction,
@@ -659,4 +660,7 @@ def _effective(curve: Curve, shared: Mapping[str, Value]) -> dict[str, Value]:
 
 
 def _short(value: Value) -> str:
+    """A value in a label: six significant digits (a fraction of the run may have 17)."""
+    if isinstance(value, float):
+        return fmt(float(f"{value:.6g}"))
     return value_text(value)

@@ -270,5 +270,9 @@ def to_steps(fraction: float, total_steps: int, minimum: int) -> int:
 
 
 def to_fraction(steps: int, total_steps: int) -> float:
-    """Steps as a fraction of the run, rounded to 6 significant digits for display."""
-    return float(f"{steps / total_steps:.6g}") if total_steps else 0.0
+    """Steps as a fraction of the run, exactly: ``to_steps`` gives the same steps back at
+    any total up to 10^9, and at another total the fraction is the same share of it.
+
+    Rounded to six digits, 123,456,789 steps of 10^9 came back as 123,457,000.
+    """
+    return steps / total_steps if total_steps else 0.0

@@ -7,18 +7,23 @@ Like ``test_truth.py``: what the visitor did, through the page's widgets, agains
 from __future__ import annotations
 
 from app_helpers import (
+    bounds,
+    clear_all,
     click,
     figures,
     open_app,
     paste,
     reopen,
     set_linked,
+    switch_units,
     traces,
     type_param,
+    type_shared,
     view,
 )
 from worked_example import PASTES
 
+import dynweights
 from explorer import curves as cv
 
 
@@ -54,3 +59,30 @@ def test_labels_survive_the_link() -> None:
     ]
     again = view(reopen(at))
     assert list(cv.labels(again.curves, again.shared).values()) == before
+
+
+# 3. Switching units moved a length: a length became a fraction of the run rounded to
+# six digits, so 123,456,789 warmup steps of 10^9 came back as 123,457,000; and a
+# fraction shown for 3 steps of 21 (0.142857) gave 31,174,937 steps of 218,224,775,
+# not 3/21 of them (31,174,968).
+def test_switching_units_keeps_every_step_of_a_long_run() -> None:
+    at = switch_units(type_shared(open_app(), "total_steps", "1e9"), "steps")
+    at = type_param(at, 2, "warmup_steps", "123456789")
+    expected = dynweights.schedule(
+        "cosine_with_linear_warmup", total_steps=10**9, warmup_steps=123_456_789, warmup_lr=1e-6
+    )
+    assert bounds(at)[2] == expected
+    for units in ("fraction", "steps", "fraction"):
+        at = switch_units(at, units)
+        assert not at.exception
+        assert bounds(at)[2] == expected
+
+
+def test_a_fraction_from_steps_is_their_share_of_the_run() -> None:
+    at = switch_units(clear_all(open_app()), "steps")
+    at = paste(at, PASTES["yaml"], examples="50")  # 21 steps, warmup 3
+    at = switch_units(at, "fraction")
+    at = type_param(at, 0, "total_steps", "218224775")
+    got = bounds(at)[0]
+    assert got is not None
+    assert got.params["warmup_steps"] == round(3 / 21 * 218_224_775) == 31_174_968
