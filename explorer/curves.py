@@ -495,7 +495,8 @@ def add_preset(view: View, name: str) -> View:
 
 
 def curve_of(bound: Bound, view: View, title: str = "") -> tuple[View, Curve]:
-    """A curve drawing ``bound`` exactly: its family and values, or its phases.
+    """A curve drawing ``bound`` exactly: its family and values, or its phases, and
+    its own total steps (it never follows the shared one).
 
     Every value passes the page's door (``inputs.accept``), so the curve's link
     reproduces it. In fractions, lengths become fractions of the curve's total;
@@ -516,6 +517,13 @@ def curve_of(bound: Bound, view: View, title: str = "") -> tuple[View, Curve]:
                 value = to_fraction(int(value), total)
             own[param.name] = accept(param, value, view.units)
         curve = new_curve(bound.name, view.shared, own, title)
+    # A config fixes its run's length: the curve keeps it, even where it equals the
+    # shared total steps, and does not follow later changes to that.
+    curve = dataclasses.replace(
+        curve,
+        own={**curve.own, "total_steps": bound.total_steps},
+        unlinked=curve.unlinked | {"total_steps"},
+    )
     if bind(curve, view.shared).to_dict() != bound.to_dict():
         if view.units == "steps":
             raise ValueError("the schedule cannot be drawn exactly here")

@@ -6,6 +6,9 @@ Like ``test_truth.py``: what the visitor did, through the page's widgets, agains
 
 from __future__ import annotations
 
+import json
+
+import pytest
 from app_helpers import (
     bounds,
     clear_all,
@@ -86,3 +89,21 @@ def test_a_fraction_from_steps_is_their_share_of_the_run() -> None:
     got = bounds(at)[0]
     assert got is not None
     assert got.params["warmup_steps"] == round(3 / 21 * 218_224_775) == 31_174_968
+
+
+# 4. A pasted config said "the curve keeps these 1,000 steps: it does not follow later
+# changes to the shared total steps", then followed them: its total equalled the shared
+# one when pasted, so it was linked.
+@pytest.mark.parametrize("units", ["fraction", "steps"])
+def test_a_pasted_config_keeps_its_steps_when_they_equal_the_shared_total(units: str) -> None:
+    config = {"learning_rate": 1e-3, "lr_scheduler_type": "constant", "max_steps": 1000}
+    at = switch_units(type_shared(clear_all(open_app()), "total_steps", "1e3"), units)
+    at = paste(at, json.dumps(config))
+    assert any("does not follow" in str(s.value) for s in at.success)
+    expected = dynweights.from_hf_trainer(config, num_examples=800)
+    at = type_shared(switch_units(at, "fraction"), "total_steps", "5e5")
+    for now in ("fraction", "steps"):
+        at = switch_units(at, now)
+        got = bounds(at)[0]
+        assert got is not None
+        assert got.to_dict() == expected.to_dict()
