@@ -24,6 +24,7 @@ from explorer.inputs import (
     Value,
     accept,
     count,
+    fmt,
     is_length,
     number,
     parse_fraction,
@@ -571,7 +572,8 @@ def add_preset(view: View, name: str) -> View:
 
 
 def curve_of(bound: Bound, view: View, title: str = "") -> tuple[View, Curve]:
-    """A curve drawing ``bound`` exactly: its family and values, or its phases.
+    """A curve drawing ``bound`` exactly: its family and values, or its phases, and
+    its own total steps (it never follows the shared one).
 
     Every value passes the page's door (``inputs.accept``), so the curve's link
     reproduces it. In fractions, lengths become fractions of the curve's total;
@@ -592,6 +594,13 @@ def curve_of(bound: Bound, view: View, title: str = "") -> tuple[View, Curve]:
                 value = to_fraction(int(value), total)
             own[param.name] = accept(param, value, view.units)
         curve = new_curve(bound.name, view.shared, own, title)
+    # A config fixes its run's length: the curve keeps it, even where it equals the
+    # shared total steps, and does not follow later changes to that.
+    curve = dataclasses.replace(
+        curve,
+        own={**curve.own, "total_steps": bound.total_steps},
+        unlinked=curve.unlinked | {"total_steps"},
+    )
     if bind(curve, view.shared).to_dict() != bound.to_dict():
         if view.units == "steps":
             raise ValueError("the schedule cannot be drawn exactly here")
@@ -690,12 +699,12 @@ def default_view(units: str = UNITS[0]) -> View:
 
 def labels(curves: Sequence[Curve], shared: Mapping[str, Value]) -> dict[int, str]:
     """A readable, distinct label per curve: its own title or family, and what sets it apart."""
-    out: dict[int, str] = {}
+    parts: dict[int, tuple[str, list[str]]] = {}
     for curve in curves:
         base = curve.title or family_label(curve.name)
         twins = [c for c in curves if (c.name, c.title) == (curve.name, curve.title)]
         if len(twins) == 1:
-            out[curve.id] = base
+            parts[curve.id] = (base, [])
             continue
         mine = _effective(curve, shared)
         differ = [
@@ -705,7 +714,16 @@ def labels(curves: Sequence[Curve], shared: Mapping[str, Value]) -> dict[int, st
         ]
         if not differ or curve.name in (CUSTOM, *IMPORTED):
             differ = [f"#{twins.index(curve) + 1}"]
-        out[curve.id] = f"{base} ({', '.join(differ[:3])})"
+        parts[curve.id] = (base, differ[:3])
+    out = {i: _label(*p) for i, p in parts.items()}
+    # Labels can still meet: two equal twins that differ from a third (both show the
+    # value setting them apart from it), or a title equal to another curve's label.
+    # Their place among the curves of that label tells them apart.
+    for label in {x for x in out.values() if list(out.values()).count(x) > 1}:
+        meeting = [c.id for c in curves if out[c.id] == label]
+        for place, i in enumerate(meeting, 1):
+            base, differ = parts[i]
+            out[i] = _label(base, [*differ, f"#{place}"])
     return out
 
 
@@ -715,13 +733,25 @@ def family_label(name: str) -> str:
     return {CUSTOM: CUSTOM_LABEL, EXPRESSION: EXPRESSION_LABEL, **IMPORTED}[name]
 
 
+def _label(base: str, differ: Sequence[str]) -> str:
+    return f"{base} ({', '.join(differ)})" if differ else base
+
+
 def _effective(curve: Curve, shared: Mapping[str, Value]) -> dict[str, Value]:
     if curve.name == CUSTOM:
         return {"rows": str(curve.rows)}
     if curve.name in IMPORTED:
         return {"params": curve.own["params"]}
-    return {k: (shared[k] if follows(curve, k) else v) for k, v in curve.own.items()}
+    # In the registry's order, so a label does not depend on the order values were stored
+    # in (a link reads them in its own).
+    return {
+        p.name: shared[p.name] if follows(curve, p.name) else curve.own[p.name]
+        for p in curve.params()
+    }
 
 
 def _short(value: Value) -> str:
+    """A value in a label: six significant digits (a fraction of the run may have 17)."""
+    if isinstance(value, float):
+        return fmt(float(f"{value:.6g}"))
     return value_text(value)

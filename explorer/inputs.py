@@ -180,11 +180,16 @@ def parse_value(param: Param, raw: str) -> Value:
     return number
 
 
+# A length may outlast its run (a step decay whose first drop comes after T, a phase
+# longer than a lowered total): in fractions, up to this many runs.
+MAX_FRACTION = 1000.0
+
+
 def parse_fraction(raw: str) -> float:
-    """A length as a fraction of total steps, in ``[0, 1]``."""
+    """A length as a fraction of total steps, in ``[0, MAX_FRACTION]``."""
     number = parse_number(raw, integer=False)
-    if not 0.0 <= number <= 1.0:
-        raise ValueError("must be a fraction of total steps in [0, 1]")
+    if not 0.0 <= number <= MAX_FRACTION:
+        raise ValueError(f"must be a fraction of total steps in [0, {fmt(MAX_FRACTION)}]")
     return float(number)
 
 
@@ -277,5 +282,9 @@ def to_steps(fraction: float, total_steps: int, minimum: int) -> int:
 
 
 def to_fraction(steps: int, total_steps: int) -> float:
-    """Steps as a fraction of the run, rounded to 6 significant digits for display."""
-    return float(f"{steps / total_steps:.6g}") if total_steps else 0.0
+    """Steps as a fraction of the run, exactly: ``to_steps`` gives the same steps back at
+    any total up to 10^9, and at another total the fraction is the same share of it.
+
+    Rounded to six digits, 123,456,789 steps of 10^9 came back as 123,457,000.
+    """
+    return steps / total_steps if total_steps else 0.0

@@ -310,7 +310,7 @@ NEW_CASES = [
     ("bad-param", {"units": "steps", "curve": "linear:max_weight=nan"}, "`max_weight`"),
     (
         "bad-fraction",
-        {"units": "fraction", "curve": "cosine_with_linear_warmup:warmup_steps=3"},
+        {"units": "fraction", "curve": "cosine_with_linear_warmup:warmup_steps=1001"},
         "`warmup_steps`",
     ),
     ("long-curve", {"units": "steps", "curve": "phases:" + "x" * 10_000}, "characters"),

@@ -306,7 +306,7 @@ def test_new_row_starts_where_the_previous_ended() -> None:
 
 def test_a_fraction_length_error_speaks_in_fractions() -> None:
     base = [{"shape": "linear", "length": 0.1, "start": 0.0, "end": 3e-4, "power": None}]
-    rows, problems = cv.apply_edits(base, {"edited_rows": {"0": {"length": "1.5"}}}, "fraction", 10)
+    rows, problems = cv.apply_edits(base, {"edited_rows": {"0": {"length": "1e4"}}}, "fraction", 10)
     assert rows == base
     assert problems
     assert "fraction" in problems[0]
