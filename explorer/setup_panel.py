@@ -57,7 +57,9 @@ def _field(
 def panel(v: cv.View) -> Budget | None:
     """Examples, batch, devices, accumulation, epochs... → total steps, explained."""
     run: Budget | None = None
-    with st.expander("Training setup"):
+    # Both panels keep their open state in the session: a plain expander is drawn anew,
+    # closed, whenever the elements above it change (a pasted curve and its editor).
+    with st.expander("Training setup", key=f"{state.FOLD}setup", on_change="rerun"):
         cols = st.columns(4, vertical_alignment="bottom")
         for field, col in zip(setup.FIELDS, itertools.cycle(cols), strict=False):
             _field(v, field, col)
@@ -80,7 +82,7 @@ def panel(v: cv.View) -> Budget | None:
                 if too_many
                 else "Every curve that follows the shared total steps takes this run's length.",
             )
-    with st.expander("Paste a Hugging Face config"):
+    with st.expander("Paste a Hugging Face config", key=f"{state.FOLD}paste", on_change="rerun"):
         beside = st.columns(len(PASTE_FIELDS))
         for name, col in zip(PASTE_FIELDS, beside, strict=True):
             _field(v, setup.BY_NAME[name], col, "paste")

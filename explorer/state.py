@@ -5,8 +5,8 @@
 - ``NOTICES``: what the link reader refused, until dismissed or its value changes.
 - ``OPEN``: the id of the curve whose editor is open (one at a time), or ``None``.
 - ``PASTE_MESSAGES``: what the last paste said, until the next paste.
-- ``FOLD`` + name (``open.code``, ``open.<id>.formula``): what the user unfolded, for the
-  session; ``forget`` leaves them alone.
+- ``FOLD`` + name (``open.code``, ``open.setup``, ``open.<id>.formula``): what the user
+  unfolded, for the session; ``forget`` leaves them alone.
 - ``WIDGET`` + name: widget state, seeded from the view. It lives until the value it
   shows is changed by something other than that widget (a unit switch, "Make
   custom", a link), when ``forget`` drops it so the widget reseeds from the view.
