@@ -29,6 +29,7 @@ from .harness import (
     StreamlitServer,
     chart_labels,
     read_plots,
+    settle,
     wait_for_traces,
 )
 
@@ -79,23 +80,15 @@ def widget_values(page: Page) -> list[tuple[str, str]]:
     return [(label, value) for label, value in values]
 
 
-def settled_values(page: Page, timeout_s: float = 60.0) -> list[tuple[str, str]]:
+def settled_values(page: Page) -> list[tuple[str, str]]:
     """``widget_values`` once the page has stopped changing.
 
     The charts can be complete before every input is: Streamlit loads some
     widgets' code on first use, so a text field or a radio can appear a moment
     after the traces (seen in CI: the "exact" fields and radios were missing).
     """
-    page.wait_for_selector('[data-test-script-state="notRunning"]', timeout=timeout_s * 1000)
-    deadline = time.monotonic() + timeout_s
-    last = widget_values(page)
-    while True:
-        page.wait_for_timeout(300)
-        now = widget_values(page)
-        if now == last:
-            return now
-        assert time.monotonic() < deadline, f"inputs still changing after {timeout_s} s"
-        last = now
+    settle(page)
+    return widget_values(page)
 
 
 def visit(server: StreamlitServer, query: str) -> None:
