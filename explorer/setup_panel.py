@@ -58,7 +58,9 @@ def _field(
 def panel(v: cv.View) -> Budget | None:
     """Examples, batch, devices, accumulation, epochs... → total steps, explained."""
     run: Budget | None = None
-    with st.expander("Training setup"):
+    # Both panels keep their open state in the session: a plain expander is drawn anew,
+    # closed, whenever the elements above it change (a pasted curve and its editor).
+    with st.expander("Training setup", key=f"{state.FOLD}setup", on_change="rerun"):
         cols = st.columns(4, vertical_alignment="bottom")
         for field, col in zip(setup.FIELDS, itertools.cycle(cols), strict=False):
             _field(v, field, col)
@@ -81,7 +83,9 @@ def panel(v: cv.View) -> Budget | None:
                 if too_many
                 else "Every curve that follows the shared total steps takes this run's length.",
             )
-    with st.expander("Paste a config or scheduler code"):
+    with st.expander(
+        "Paste a config or scheduler code", key=f"{state.FOLD}paste", on_change="rerun"
+    ):
         beside = st.columns(len(PASTE_FIELDS))
         for name, col in zip(PASTE_FIELDS, beside, strict=True):
             _field(v, setup.BY_NAME[name], col, "paste")
@@ -135,7 +139,9 @@ def unit_selector(v: cv.View, run: Budget | None) -> setup.Axis | None:
 
 def plateau_panel(v: cv.View) -> None:
     """ReduceLROnPlateau on an uploaded metric: what it would have done, as a curve."""
-    with st.expander("Plateau on your metric (ReduceLROnPlateau)"):
+    with st.expander(
+        "Plateau on your metric (ReduceLROnPlateau)", key=f"{state.FOLD}plateau", on_change="rerun"
+    ):
         st.caption(
             "Upload a CSV of step,value (a validation loss, say; W&B and TensorBoard exports "
             "work once you keep those two columns). The curve is torch's ReduceLROnPlateau "

@@ -8,8 +8,8 @@
 - ``PLATEAU_FILE``, ``RUN_FILE``: the last uploaded metric and training-run files, as
   ``(name, bytes)``, until another is uploaded or the upload is cleared. They are
   never in the link.
-- ``FOLD`` + name (``open.code``, ``open.<id>.formula``): what the user unfolded, for the
-  session; ``forget`` leaves them alone.
+- ``FOLD`` + name (``open.code``, ``open.setup``, ``open.paste``, ``open.<id>.formula``):
+  what the user unfolded, for the session; ``forget`` leaves them alone.
 - ``WIDGET`` + name: widget state, seeded from the view. It lives until the value it
   shows is changed by something other than that widget (a unit switch, "Make
   custom", a link), when ``forget`` drops it so the widget reseeds from the view.

@@ -177,7 +177,7 @@ def loss_controls(
         right.caption(plain(losses.caption(name, law, fitted)))
     for why in unpredicted[:8]:
         st.caption(plain(f"No predicted loss for {why[:200]}"))
-    with st.expander("Fit to my run"):
+    with st.expander("Fit to my run", key=f"{state.FOLD}fit", on_change="rerun"):
         st.caption(
             plain(
                 "A CSV of step, lr, loss: the authors' format, and what W&B and TensorBoard "

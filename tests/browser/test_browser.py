@@ -18,7 +18,14 @@ from playwright.sync_api import Page, expect
 
 import dynweights
 
-from .harness import StreamlitServer, chart_labels, plot_traces, read_plots, wait_for_traces
+from .harness import (
+    StreamlitServer,
+    User,
+    chart_labels,
+    plot_traces,
+    read_plots,
+    wait_for_traces,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -27,38 +34,6 @@ TRACES = sum(map(len, chart_labels()))
 
 def query_of(url: str) -> dict[str, list[str]]:
     return parse_qs(urlsplit(url).query, keep_blank_values=True)
-
-
-def wait_idle(page: Page) -> None:
-    page.wait_for_function(
-        "() => document.querySelector('[data-test-script-state]')"
-        "?.getAttribute('data-test-script-state') === 'notRunning'"
-    )
-
-
-def open_select(page: Page, name: str) -> None:
-    """Scroll a select box into view, then click it: one interaction.
-
-    Clicked while off screen, the box opens during Playwright's own scroll and
-    closes again at once (measured: 0 of 4 such clicks opened it, 4 of 4 after
-    scrolling first). A person scrolls before clicking, too.
-    """
-    box = page.get_by_role("combobox", name=name)
-    box.scroll_into_view_if_needed()
-    page.wait_for_timeout(300)
-    box.click()
-    expect(box).to_have_attribute("aria-expanded", "true")
-
-
-def settle(page: Page) -> None:
-    """As a person would: click once the page has stopped rerunning.
-
-    A rerun that starts while a select box is open redraws it closed; the page
-    rewrites its URL after the first run, which can start one more rerun.
-    """
-    wait_idle(page)
-    page.wait_for_timeout(500)
-    wait_idle(page)
 
 
 def test_default_page_draws_the_default_curves(page: Page, server: StreamlitServer) -> None:
@@ -87,20 +62,58 @@ def test_typed_lr_rewrites_the_link_and_a_fresh_browser_restores_it(
     page = new_page()
     page.goto(server.url)
     wait_for_traces(page, TRACES)
-    field = page.get_by_role("textbox", name="Peak LR (shared), exact")
-    field.fill("3E-4")
-    field.press("Enter")
-    page.wait_for_function("() => location.search.includes('init_lr=3e-4')")
-    wait_idle(page)
-    bad = page.get_by_role("textbox", name="Peak LR (shared), exact")
-    bad.fill("abc")
-    bad.press("Enter")
-    expect(page.get_by_text("keeping 3e-4")).to_be_visible()
+    user = User(page)
+    field = page.get_by_role("textbox", name="Peak LR (shared)")
+    user.type(field, "3E-4")
+    assert query_of(page.url)["init_lr"] == ["3e-4"]
+    # Refused: the field says why and what it keeps; the view and its link are unchanged.
+    refused = page.get_by_text(re.compile(r"Peak LR: .abc. .*keeping .3e-4"))
+    user.type(field, "abc", until=lambda: expect(refused).to_be_visible())
+    assert query_of(page.url)["init_lr"] == ["3e-4"]
     fresh = new_page()
     fresh.goto(page.url)
     wait_for_traces(fresh, TRACES)
     lrs = read_plots(fresh)[1]
     assert max(max(t["y"]) for t in lrs) == 3e-4
+    expect(fresh.get_by_role("textbox", name="Peak LR (shared)")).to_have_value("3e-4")
+
+
+def test_typed_numbers_arrive_as_written(page: Page, server: StreamlitServer) -> None:
+    """``5e5`` in an integer field is 500000, ``3E-4`` is 3e-4, ``1e-3`` in a phase cell
+    is 0.001: through the shared fields and the phases editor, into the link and the
+    drawn curves."""
+    page.goto(f"{server.url}?units=fraction&curve=linear_with_warmup")
+    wait_for_traces(page, 1)
+    user = User(page)
+    total = page.get_by_role("textbox", name="Total steps (shared)")
+    user.type(total, "5e5")
+    assert query_of(page.url)["total_steps"] == ["500000"]
+    (lr,) = read_plots(page)[0]
+    assert lr["x"][0] == 0
+    assert lr["x"][-1] == 500_000
+    expect(total).to_have_value("5e5")  # what was typed stays, and nothing is refused
+    expect(page.get_by_text("T=500,000 (shared)")).to_be_visible()
+    user.type(page.get_by_role("textbox", name="Peak LR (shared)"), "3E-4")
+    assert query_of(page.url)["init_lr"] == ["3e-4"]
+    (lr,) = read_plots(page)[0]
+    # Lengths in fractions: the default warmup is a tenth of the run, 10 of 100 steps.
+    expected = dynweights.schedule(
+        "linear_with_warmup", total_steps=500_000, warmup_steps=50_000, init_lr=3e-4
+    )
+    np.testing.assert_array_equal(lr["y"], expected.values(np.asarray(lr["x"], dtype=np.int64)))
+
+    user.choose("Add a curve", "Custom phases")
+    grid = page.get_by_test_id("stDataFrame")
+    expect(grid.get_by_test_id("glide-cell-5-0")).to_have_text("3e-4")  # the shared peak
+    user.edit_cell(grid, 0, "end", "1e-3")
+    expect(grid.get_by_test_id("glide-cell-5-0")).to_have_text("0.001")
+    assert query_of(page.url)["curve"] == ["linear_with_warmup", "phases:linear,1,0,0.001"]
+    custom = read_plots(page)[0][1]
+    assert custom["name"] == "Custom phases"
+    phase = {"shape": "linear", "steps": 500_000, "start": 0.0, "end": 0.001}
+    x = np.asarray(custom["x"], dtype=np.int64)
+    np.testing.assert_array_equal(custom["y"], dynweights.phases([phase]).values(x))
+    assert custom["y"][-1] == 0.001
 
 
 def test_nine_curve_link_keeps_eight(page: Page, server: StreamlitServer) -> None:
@@ -109,53 +122,21 @@ def test_nine_curve_link_keeps_eight(page: Page, server: StreamlitServer) -> Non
     expect(page.get_by_text("kept the first 8")).to_be_visible()
 
 
-def test_llama2_against_wsd_in_few_interactions(page: Page, server: StreamlitServer) -> None:
-    """The issue's task, counted: every click, key press or fill is one interaction."""
-    page.goto(server.url)
-    wait_for_traces(page, TRACES)
-    settle(page)
-    interactions = 0
-    open_select(page, "Add a published schedule")
-    interactions += 1
-    page.get_by_role("option", name="GPT-3 / Llama 2: warmup, cosine to 10%").click()
-    interactions += 1
-    wait_for_traces(page, TRACES + 1)
-    settle(page)
-    open_select(page, "Add a curve")
-    interactions += 1
-    page.get_by_role("option", name="Warmup-stable-decay", exact=False).first.click()
-    interactions += 1
-    wait_for_traces(page, TRACES + 2)
-    wait_idle(page)
-    lrs = {t["name"]: t for t in read_plots(page)[1]}
-    # The default curve's warmup starts at 1e-6, the preset's at 0: the label says both.
-    llama = lrs["Cosine with linear warmup (warmup_steps=0.004, warmup_lr=0, min_lr=3e-5)"]
-    expected = dynweights.schedule(
-        "cosine_with_linear_warmup",
-        total_steps=500_000,
-        warmup_steps=2_000,
-        init_lr=3e-4,
-        min_lr=3e-5,
-    )
-    x = np.asarray(llama["x"], dtype=np.int64)
-    np.testing.assert_array_equal(np.asarray(llama["y"]), expected.values(x))
-    wsd = next(t for name, t in lrs.items() if name.startswith("Warmup-stable-decay"))
-    assert max(wsd["y"]) == 3e-4
-    assert max(wsd["x"]) == 500_000
-    assert interactions == 4
-
-
-def test_custom_phases_link_draws_exactly_and_a_bad_row_is_marked(
+def test_custom_phases_link_draws_exactly_and_bad_rows_are_named(
     page: Page, server: StreamlitServer
 ) -> None:
     good = "phases:linear,2000,0,3e-4|cosine,498000,3e-4,3e-5"
-    bad = "phases:linear,10,0,1|cosine,0,1,0"
-    page.goto(f"{server.url}?units=steps&curve=linear&curve={good}&curve={bad}")
+    blank = "phases:linear,10,0,1|linear,5,1,"
+    zero = "phases:linear,10,0,1|cosine,0,1,0"
+    page.goto(f"{server.url}?units=steps&curve=linear&curve={good}&curve={blank}&curve={zero}")
     wait_for_traces(page, 2)
-    # Markdown shows ">=" as "≥".
+    # A phase of no steps is refused at the door, with a notice naming it.
     expect(
-        page.get_by_text(re.compile(r"Phase row 1: steps must be an integer \S+ 1, got 0"))
+        page.get_by_text(re.compile(r"phase 2: length: 0 must be a whole number of steps \S+ 1"))
     ).to_be_visible()
+    # A blank end is kept, as the link wrote it; the curve is not drawn and its row says why.
+    why = "phase row 2: end (only a constant phase may leave it blank) is blank"
+    expect(page.get_by_text(f"not drawn: {why}")).to_be_visible()
     weights, lrs = read_plots(page)
     assert [t["name"] for t in weights] == ["Linear"]
     (custom,) = lrs
@@ -168,4 +149,10 @@ def test_custom_phases_link_draws_exactly_and_a_bad_row_is_marked(
     x = np.asarray(custom["x"], dtype=np.int64)
     np.testing.assert_array_equal(np.asarray(custom["y"]), expected.values(x))
     page.wait_for_function("() => location.search.includes('units=steps')")
-    assert query_of(page.url)["curve"] == ["linear", good, bad]
+    assert query_of(page.url)["curve"] == ["linear", good, blank]
+    # Its editor marks the row too.
+    marked = page.get_by_role("alert").get_by_text(why)
+    User(page).click(
+        page.get_by_role("button", name="Edit").nth(2),
+        until=lambda: expect(marked).to_be_visible(),
+    )

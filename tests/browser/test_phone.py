@@ -1,5 +1,6 @@
 """The page at phone width (390 px) in a real Chromium: charts first and full width,
-the modebar clear of the chart titles, formulas folded, the curve list below."""
+the modebar clear of the chart titles, the curve list below, a formula folded in its
+curve's editor."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from .harness import StreamlitServer, chart_labels, wait_for_traces
+from .harness import StreamlitServer, User, chart_labels, wait_for_traces
 
 pytestmark = pytest.mark.browser
 
@@ -59,14 +60,20 @@ def test_phone_layout(phone: Page, server: StreamlitServer) -> None:
         assert legend["y"] + legend["height"] <= charts[i]["y"] + charts[i]["height"] + 1
         caption = _box(phone, f".js-plotly-plot >> nth={i} >> .annotation-text-g")
         assert caption["x"] + caption["width"] <= charts[i]["x"] + charts[i]["width"], caption
-    formulas = phone.locator("details:has(summary:has-text('Formula'))")
-    assert formulas.count() == 4
-    for i in range(4):
-        assert formulas.nth(i).get_attribute("open") is None
-    # Folded formulas are not even sent; opening one reruns and draws it.
+    # A formula is folded in its curve's editor, and a folded one is not even sent;
+    # opening it reruns and draws it.
+    user = User(phone)
+    formula = phone.locator("details:has(summary:has-text('Formula'))")
+    user.click(
+        phone.get_by_role("button", name="Edit").first,
+        until=lambda: expect(formula).to_have_count(1),
+    )
+    assert formula.get_attribute("open") is None
     assert phone.locator(".katex").count() == 0
-    formulas.nth(0).locator("summary").click()
-    expect(formulas.nth(0).locator(".katex").first).to_be_visible()
+    user.click(
+        formula.locator("summary"),
+        until=lambda: expect(formula.locator(".katex").first).to_be_visible(),
+    )
     # Nothing sticks out sideways.
     assert phone.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
 
