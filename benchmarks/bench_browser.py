@@ -137,8 +137,33 @@ def _phases(ms: list[float]) -> str:
     return " / ".join(f"{x:.0f}" for x in ms[1:])
 
 
+def element_count(script: Path, query: str) -> int:
+    """Elements and blocks one run of ``script`` sends, counted in AppTest."""
+    from urllib.parse import parse_qs
+
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(script), default_timeout=120)
+    for key, values in parse_qs(query).items():
+        at.query_params[key] = values if len(values) > 1 else values[0]
+    at.run()
+
+    def count(node: object) -> int:
+        children = getattr(node, "children", {})
+        return 1 + sum(count(child) for child in children.values())
+
+    return count(at.main) - 1
+
+
 def main(cases: list[tuple[str, str, str]]) -> None:
     """``cases``: (row name, explorer query, bare-page query)."""
+    print("Elements and blocks sent by one run (AppTest):")
+    print("| view | bare page | explorer |")
+    print("|---|---|---|")
+    for name, explorer_query, bare_query in cases:
+        bare_count = element_count(ROOT / "benchmarks" / "bare_page.py", bare_query)
+        print(f"| {name} | {bare_count} | {element_count(ROOT / 'app.py', explorer_query)} |")
+    print()
     print(f"Machine: {platform.machine()}, Python {platform.python_version()}, Chromium")
     print(
         f"{INTERACTIONS} edits of '{LABEL}' per cell, in {ROUNDS} alternating rounds; "

@@ -360,7 +360,7 @@ def test_app_survives_overflowing_total_steps(raw: str) -> None:
     (notice,) = link_notices(at)
     assert "`total_steps`" in notice
     assert "Using `100`" in notice
-    assert len(at.get("plotly_chart")) == 3  # learning rates, their predicted loss, weights
+    assert len(at.get("plotly_chart")) == 2
     assert "total_steps" not in at.query_params
 
 

@@ -16,7 +16,13 @@ from explorer.table import short
 
 LLAMA = "cosine_with_linear_warmup:warmup_steps=2000;min_lr=3e-5;title=GPT-3 / Llama 2"
 WSD = "warmup_stable_decay:warmup_steps=2000;decay_steps=100000;min_lr=3e-5;decay_shape=1-sqrt"
-QUERY = {"units": "steps", "total_steps": "500000", "init_lr": "3e-4", "curve": [LLAMA, WSD]}
+QUERY = {
+    "units": "steps",
+    "total_steps": "500000",
+    "init_lr": "3e-4",
+    "loss_law": "mpl-400M",
+    "curve": [LLAMA, WSD],
+}
 
 
 def pick_law(at: AppTest, name: str) -> AppTest:

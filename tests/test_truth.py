@@ -267,7 +267,7 @@ def test_clear_all_and_an_lr_only_view_gets_the_whole_width() -> None:
     at = clear_all(at)
     assert view(at).curves == ()
     at = add_preset(at, "llama2")
-    assert list(figures(at)) == ["Learning-rate schedules", "Predicted loss"]  # no empty chart
+    assert list(figures(at)) == ["Learning-rate schedules"]  # no empty chart beside it
     assert bounds(at) == [LLAMA2]
     assert view(at).shared["total_steps"] == 500_000  # an empty page takes its settings
 

@@ -181,14 +181,18 @@ def launch_browser(playwright: Playwright) -> Browser:
     return playwright.chromium.launch(executable_path=chromium_path(), args=list(CHROMIUM_ARGS))
 
 
+# The page shows the learning rates first (the predicted loss beside them), then the
+# weights; the tests read the schedule charts as (weights, learning rates).
+ORDER = ("Dynamic weights", "Learning-rate schedules")
+_TITLED = """() => Array.from(document.querySelectorAll('.js-plotly-plot'), (el) => ({
+    title: el.querySelector('.gtitle') ? el.querySelector('.gtitle').textContent : "",
+    count: (el.data || []).length}))"""
+
+
 def plot_traces(page: Page) -> list[int]:
-    """How many traces each rendered Plotly chart on the page holds."""
-    return list(
-        page.evaluate(
-            "() => Array.from(document.querySelectorAll('.js-plotly-plot'),"
-            " (el) => (el.data || []).length)"
-        )
-    )
+    """How many traces each schedule chart holds: (weights, learning rates) where shown."""
+    charts = {c["title"]: c["count"] for c in page.evaluate(_TITLED)}
+    return [charts[title] for title in ORDER if title in charts]
 
 
 def wait_for_traces(page: Page, total: int, timeout_ms: int = RENDER_TIMEOUT_MS) -> None:
@@ -215,11 +219,13 @@ def read_plots(page: Page) -> list[list[dict[str, Any]]]:
     plots = page.evaluate(
         """() => {
             const values = (a) => Array.from(a && a._inputArray ? a._inputArray : a);
-            return Array.from(document.querySelectorAll('.js-plotly-plot'), (el) =>
-                el.data.map((t) => ({name: t.name, x: values(t.x), y: values(t.y)})));
+            return Array.from(document.querySelectorAll('.js-plotly-plot'), (el) => ({
+                title: el.querySelector('.gtitle') ? el.querySelector('.gtitle').textContent : "",
+                data: el.data.map((t) => ({name: t.name, x: values(t.x), y: values(t.y)}))}));
         }"""
     )
-    return list(plots)
+    by_title = {p["title"]: p["data"] for p in plots}
+    return [by_title[title] for title in ORDER if title in by_title]
 
 
 def chart_labels() -> list[list[str]]:

@@ -48,6 +48,7 @@ LINKS: list[dict[str, str]] = [
         "min_lr": f"{0.001 * k:.3f}",
         "cycle_steps": str(max(1, total // 8)),
         "cycle_mult": str(1 + k % 3),
+        "loss_law": "mpl-400M",  # the predicted loss, off by default, drawn here too
     }
     for k, total in enumerate(
         (100, 137, 250, 999, 1000, 1001, 4096, 20_000, 100_001, 250_000, 10**6, 250_000_000)
