@@ -181,7 +181,7 @@ def browser_edit(page: Page, server: StreamlitServer) -> tuple[list[tuple[str, s
         timeout=RENDER_TIMEOUT_MS,
     )
     plots = read_plots(page)
-    assert sum(map(len, plots)) == TRACES
+    assert sum(map(len, plots)) == WEIGHTS + LRS  # read_plots leaves out the predicted loss
     return settled_values(page), plots
 
 
@@ -210,7 +210,13 @@ def test_twelve_visitors_a_hundred_sessions_and_a_restart(
             session.open(urlencode(LINKS[k % len(LINKS)]))
     rss_before = server.rss_bytes()
     for k in range(SESSIONS):
-        query = urlencode({"total_steps": 100 + k, "power_factor": f"{1 + k % 90 / 10:.1f}"})
+        query = urlencode(
+            {
+                "total_steps": 100 + k,
+                "power_factor": f"{1 + k % 90 / 10:.1f}",
+                "loss_law": "mpl-400M",
+            }
+        )
         with Session(server, timeout_s=SESSION_TIMEOUT_S) as session:
             assert len(session.open(query).charts()) == len(CHARTS)
     rss_after = server.rss_bytes()

@@ -38,7 +38,8 @@ def test_pasting_a_yaml_config_adds_the_trainer_schedule(
     page.goto(f"{server.url}?units=steps&curve=linear&num_examples=50")
     wait_for_traces(page, 1)
     user = User(page)
-    area = page.get_by_role("textbox", name="Trainer config (JSON, YAML or TrainingArguments(...))")
+    label = "Hugging Face config, PyTorch scheduler code or timm arguments"
+    area = page.get_by_role("textbox", name=label)
     user.click(
         page.get_by_text("Paste a config or scheduler code"),
         until=lambda: expect(area).to_be_visible(),
